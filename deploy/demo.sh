@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The one-command demo: installs Debian packages, builds patentmatchd and the
+# `patentmatch` client, starts the server in the background, imports the
+# shared patent data, registers the sample organisations and needs, and shows
+# explained matches for every sample need. The server keeps running at the
+# end so you can try the client yourself.
+#
+#   deploy/demo.sh [--skip-install]
+#
+# Environment: PORT (default 50051), PATENTMATCH_DATA (default
+# ./demo-data), SHARED_DATA (default ../shared/data), TOP (matches per need,
+# default 5).
+#
+# Re-running is safe: an already running server on PORT is reused, imports
+# update the listings they created before, and the sample needs are only
+# submitted once per data directory (their ids are kept in
+# $PATENTMATCH_DATA/sample-demands.tsv; delete it to submit them again).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+SKIP_INSTALL=0
+for arg in "$@"; do
+  case "$arg" in
+    --skip-install) SKIP_INSTALL=1 ;;
+    -h | --help)
+      sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "demo.sh: unknown argument '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+PORT="${PORT:-50051}"
+DATA_DIR="${PATENTMATCH_DATA:-$ROOT/demo-data}"
+SHARED_DATA="${SHARED_DATA:-$ROOT/../shared/data}"
+TOP="${TOP:-5}"
+ADDRESS="127.0.0.1:${PORT}"
+BUILD_DIR="$ROOT/build"
+CLI="$BUILD_DIR/bin/patentmatch"
+DAEMON="$BUILD_DIR/bin/patentmatchd"
+LOG="$DATA_DIR/patentmatchd.log"
+PID_FILE="$DATA_DIR/patentmatchd.pid"
+DEMANDS_FILE="$DATA_DIR/sample-demands.tsv"
+
+step() { printf '\n==> %s\n' "$*"; }
+pm() { "$CLI" --server="$ADDRESS" "$@"; }
+
+# --- 1. Packages -----------------------------------------------------------
+step "1/7 Installing Debian packages"
+if [[ "$SKIP_INSTALL" == 1 ]]; then
+  echo "skipped (--skip-install)"
+else
+  bash deploy/install-deps.sh
+fi
+
+# --- 2. Build --------------------------------------------------------------
+step "2/7 Building patentmatchd and patentmatch (RelWithDebInfo, Ninja)"
+CMAKE_ARGS=(-S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+if command -v ccache >/dev/null 2>&1; then
+  CMAKE_ARGS+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake "${CMAKE_ARGS[@]}"
+cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)" \
+  --target patentmatchd patentmatch
+
+# --- 3. Server -------------------------------------------------------------
+step "3/7 Starting patentmatchd on $ADDRESS (data in $DATA_DIR)"
+mkdir -p "$DATA_DIR"
+STARTED_HERE=0
+if pm --deadline_ms=2000 health >/dev/null 2>&1; then
+  echo "a server is already answering on $ADDRESS: using it"
+else
+  nohup "$DAEMON" --data_dir="$DATA_DIR" --listen="$ADDRESS" \
+    >>"$LOG" 2>&1 </dev/null &
+  SERVER_PID=$!
+  echo "$SERVER_PID" >"$PID_FILE"
+  STARTED_HERE=1
+  echo "started pid $SERVER_PID, log $LOG"
+  deadline=$((SECONDS + 60))
+  until pm --deadline_ms=2000 health >/dev/null 2>&1; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "patentmatchd did not become healthy within 60 s; last log lines:" >&2
+      tail -n 30 "$LOG" >&2 || true
+      kill "$SERVER_PID" 2>/dev/null || true
+      exit 1
+    fi
+    sleep 0.5
+  done
+fi
+pm health
+
+# --- 4. Patents ------------------------------------------------------------
+step "4/7 Importing patents from $SHARED_DATA"
+pm patent import \
+  "$SHARED_DATA/cn_titles_ipc.csv" \
+  "$SHARED_DATA/cn_abstracts_keyphrases.jsonl" \
+  "$SHARED_DATA/us_patents.csv"
+
+# --- 5. Sample organisations and needs ------------------------------------
+step "5/7 Registering sample organisations and needs (labelled samples, not real)"
+pm org register --file=clients/samples/organisations.jsonl >/dev/null
+pm org list --page_size=100
+
+# Reuse the needs submitted by an earlier run when they still exist.
+reuse=0
+if [[ -s "$DEMANDS_FILE" ]]; then
+  reuse=1
+  while IFS=$'\t' read -r id _; do
+    if ! pm demand get "$id" >/dev/null 2>&1; then
+      reuse=0
+      break
+    fi
+  done <"$DEMANDS_FILE"
+fi
+if [[ "$reuse" == 1 ]]; then
+  echo "sample needs already submitted by an earlier run (see $DEMANDS_FILE)"
+else
+  # --json prints one Demand per line; the id is its first field.
+  # A rejected need is reported on stderr and does not stop the demo.
+  { pm --json demand submit --file=clients/samples/needs.jsonl || true; } |
+    sed -n 's/^{"id":"\([^"]*\)".*"title":"\([^"]*\)".*/\1\t\2/p' \
+      >"$DEMANDS_FILE.tmp"
+  mv "$DEMANDS_FILE.tmp" "$DEMANDS_FILE"
+  if [[ ! -s "$DEMANDS_FILE" ]]; then
+    echo "no sample need was accepted; see the errors above" >&2
+    exit 1
+  fi
+  echo "submitted $(wc -l <"$DEMANDS_FILE") sample needs (ids in $DEMANDS_FILE)"
+fi
+
+# --- 6. Matches ------------------------------------------------------------
+step "6/7 Explained matches for each sample need (top $TOP)"
+while IFS=$'\t' read -r id title; do
+  printf '\n--- need %s: %s\n' "$id" "$title"
+  pm match demand "$id" --top="$TOP" || echo "(matching failed for $id)"
+done <"$DEMANDS_FILE"
+
+# --- 7. Done ---------------------------------------------------------------
+step "7/7 Done"
+PID="$(cat "$PID_FILE" 2>/dev/null || true)"
+cat <<EOF
+patentmatchd is still running.
+  address:   $ADDRESS   (e.g. $CLI --server=$ADDRESS patent search "锂电池")
+  data dir:  $DATA_DIR
+  log:       $LOG
+EOF
+if [[ "$STARTED_HERE" == 1 || -n "$PID" ]]; then
+  echo "  stop it:   kill ${PID:-<pid>}   (pid is kept in $PID_FILE)"
+else
+  echo "  stop it:   it was already running before this demo; stop it the way it was started"
+fi
+cat <<EOF
+  start it again:
+    nohup $DAEMON --data_dir=$DATA_DIR --listen=$ADDRESS >>$LOG 2>&1 &
+    echo \$! >$PID_FILE
+  or re-run: deploy/demo.sh --skip-install
+EOF

@@ -1,0 +1,55 @@
+// Re-ranking: given what a need asks for and a patent the index retrieved
+// for it, compute each feature, weigh it (ranking_weights.h) and explain the
+// result in words a patent operations commissioner can check. Pure: no I/O,
+// the caller passes today's date.
+//
+//   PairEvidence evidence{.text_relevance = bm25 / best_bm25,
+//                         .matched_terms = {"碳颗粒", "分散"}};
+//   ScoredPair s = ScorePair(need, listing, evidence, weights, today);
+//   // s.score, s.explanation.summary(), s.explanation.features()
+//
+// The same function scores a patent for a need (suggestions) and a need for a
+// patent (reverse matching), so both directions agree.
+#ifndef PATENTMATCH_MATCHER_RANKING_H_
+#define PATENTMATCH_MATCHER_RANKING_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "matcher/ranking_weights.h"
+#include "patentmatch/v1/patentmatch.pb.h"
+
+namespace patentmatch::matcher {
+
+// What retrieval found for one (need, patent) pair.
+struct PairEvidence {
+  double text_relevance = 0;  // in [0, 1], 1 = best candidate for this query
+  std::vector<std::string> matched_terms;  // readable words/phrases
+};
+
+struct ScoredPair {
+  double score = 0;
+  v1::Explanation explanation;
+};
+
+ScoredPair ScorePair(const v1::NeedQuery& need,
+                     const v1::PatentListing& patent,
+                     const PairEvidence& evidence,
+                     const RankingWeights& weights, absl::CivilDay today);
+
+// The need a stored demand expresses.
+v1::NeedQuery NeedQueryFromDemand(const v1::Demand& demand);
+
+// Last day of protection: expiry_date if set, else derived from the
+// application date and type (invention 20 years, utility model 10, design
+// 15). Returns false if it cannot be known.
+bool ProtectionEnds(const v1::PatentListing& patent, absl::CivilDay* end);
+
+// True if the listing may be suggested at all: active and not known to be
+// lapsed, expired or invalidated.
+bool IsSuggestable(const v1::PatentListing& patent);
+
+}  // namespace patentmatch::matcher
+
+#endif  // PATENTMATCH_MATCHER_RANKING_H_

@@ -1,0 +1,129 @@
+// Suggestion pipeline; see match_engine.h.
+#include "services/match_engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace patentmatch {
+namespace {
+
+absl::CivilDay Today() {
+  return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+}
+
+}  // namespace
+
+MatchEngine::MatchEngine(const storage::Store* store,
+                         const indexer::SearchIndex* index,
+                         matcher::RankingWeights weights)
+    : store_(store), index_(index), weights_(weights) {}
+
+absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
+    const v1::NeedQuery& need, const v1::PatentFilter& filter,
+    int top_k) const {
+  if (top_k <= 0) top_k = kDefaultTopK;
+  top_k = std::min(top_k, kMaxTopK);
+  v1::PatentFilter active_only = filter;
+  active_only.set_include_inactive(false);  // never suggest lapsed patents
+
+  indexer::TextSearch search;
+  search.text = need.text();
+  search.keywords.assign(need.keywords().begin(), need.keywords().end());
+  search.limit = std::max(kCandidates, top_k);
+  auto hits = index_->SearchPatents(search, active_only);
+  if (!hits.ok()) return hits.status();
+
+  double best = 0;
+  for (const auto& h : hits->hits) best = std::max(best, h.relevance);
+  const absl::CivilDay today = Today();
+
+  struct Ranked {
+    double score;
+    v1::PatentMatch match;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(hits->hits.size());
+  for (const auto& hit : hits->hits) {
+    auto listing = store_->GetPatent(hit.id);
+    if (absl::IsNotFound(listing.status())) continue;
+    if (!listing.ok()) return listing.status();
+    if (!matcher::IsSuggestable(*listing)) continue;
+    matcher::PairEvidence evidence;
+    evidence.text_relevance = best > 0 ? hit.relevance / best : 0;
+    evidence.matched_terms = hit.matched_terms;
+    matcher::ScoredPair scored =
+        matcher::ScorePair(need, *listing, evidence, weights_, today);
+    Ranked r{scored.score, {}};
+    r.match.set_score(scored.score);
+    *r.match.mutable_patent() = std::move(*listing);
+    *r.match.mutable_explanation() = std::move(scored.explanation);
+    ranked.push_back(std::move(r));
+  }
+  const size_t k = std::min<size_t>(top_k, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + k, ranked.end(),
+                    [](const Ranked& a, const Ranked& b) {
+                      if (a.score != b.score) return a.score > b.score;
+                      return a.match.patent().id() < b.match.patent().id();
+                    });
+  v1::SuggestResponse response;
+  response.set_candidates_considered(static_cast<int64_t>(ranked.size()));
+  for (size_t i = 0; i < k; ++i) {
+    ranked[i].match.set_rank(static_cast<int>(i + 1));
+    *response.add_matches() = std::move(ranked[i].match);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchEngine::MatchDemands(
+    const v1::PatentListing& patent, int top_k) const {
+  if (top_k <= 0) top_k = kDefaultTopK;
+  top_k = std::min(top_k, kMaxTopK);
+  v1::MatchDemandsForPatentResponse response;
+  if (!matcher::IsSuggestable(patent)) return response;
+
+  indexer::TextSearch search;
+  search.text = absl::StrCat(patent.title(), "\n", patent.abstract());
+  search.limit = kCandidates;
+  search.expand_query = false;  // the patent text is already rich
+  auto hits = index_->SearchDemands(search);
+  if (!hits.ok()) return hits.status();
+
+  double best = 0;
+  for (const auto& h : hits->hits) best = std::max(best, h.relevance);
+  const absl::CivilDay today = Today();
+  std::vector<v1::DemandMatch> matches;
+  for (const auto& hit : hits->hits) {
+    auto demand = store_->GetDemand(hit.id);
+    if (absl::IsNotFound(demand.status())) continue;
+    if (!demand.ok()) return demand.status();
+    if (demand->status() != v1::DEMAND_OPEN) continue;
+    matcher::PairEvidence evidence;
+    evidence.text_relevance = best > 0 ? hit.relevance / best : 0;
+    evidence.matched_terms = hit.matched_terms;
+    matcher::ScoredPair scored = matcher::ScorePair(
+        matcher::NeedQueryFromDemand(*demand), patent, evidence, weights_,
+        today);
+    v1::DemandMatch m;
+    m.set_score(scored.score);
+    demand->clear_contact();  // personal data: not for the patent side
+    *m.mutable_demand() = std::move(*demand);
+    *m.mutable_explanation() = std::move(scored.explanation);
+    matches.push_back(std::move(m));
+  }
+  std::sort(matches.begin(), matches.end(),
+            [](const v1::DemandMatch& a, const v1::DemandMatch& b) {
+              if (a.score() != b.score()) return a.score() > b.score();
+              return a.demand().id() < b.demand().id();
+            });
+  for (size_t i = 0; i < matches.size() && i < static_cast<size_t>(top_k);
+       ++i) {
+    matches[i].set_rank(static_cast<int>(i + 1));
+    *response.add_matches() = std::move(matches[i]);
+  }
+  return response;
+}
+
+}  // namespace patentmatch

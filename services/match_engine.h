@@ -1,0 +1,47 @@
+// MatchEngine: the suggestion pipeline, shared by the SuggestFor* RPCs and
+// the reverse-matching RPC (and so by `patentmatch eval`, which calls the
+// RPC). Retrieval from the search index, a check of every candidate against
+// the store (the system of record: a listing withdrawn a moment ago is never
+// suggested even if the index has not caught up), then re-ranking and
+// explanations by matcher::ScorePair.
+#ifndef PATENTMATCH_SERVICES_MATCH_ENGINE_H_
+#define PATENTMATCH_SERVICES_MATCH_ENGINE_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "indexer/search_index.h"
+#include "matcher/ranking.h"
+#include "patentmatch/v1/patentmatch.pb.h"
+#include "storage/store.h"
+
+namespace patentmatch {
+
+class MatchEngine {
+ public:
+  // How many retrieved candidates are re-ranked per query.
+  static constexpr int kCandidates = 200;
+  static constexpr int kDefaultTopK = 10;
+  static constexpr int kMaxTopK = 100;
+
+  MatchEngine(const storage::Store* store, const indexer::SearchIndex* index,
+              matcher::RankingWeights weights = {});
+
+  // Best patents for `need` (already validated), at most top_k.
+  absl::StatusOr<v1::SuggestResponse> SuggestPatents(
+      const v1::NeedQuery& need, const v1::PatentFilter& filter,
+      int top_k) const;
+
+  // Open demands that `patent` fits, best first; contact details removed.
+  absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchDemands(
+      const v1::PatentListing& patent, int top_k) const;
+
+ private:
+  const storage::Store* store_;
+  const indexer::SearchIndex* index_;
+  const matcher::RankingWeights weights_;
+};
+
+}  // namespace patentmatch
+
+#endif  // PATENTMATCH_SERVICES_MATCH_ENGINE_H_

@@ -1,0 +1,165 @@
+// PatentMatchServer: assembles store, index, engine and gRPC services; see
+// server.h.
+#include "services/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "indexer/index_updater.h"
+#include "indexer/search_index.h"
+#include "services/demand_service.h"
+#include "services/match_engine.h"
+#include "services/match_service.h"
+#include "services/organisation_service.h"
+#include "services/patent_service.h"
+#include "services/service_context.h"
+#include "storage/store.h"
+
+namespace patentmatch {
+
+int64_t NowUnix() { return absl::ToUnixSeconds(absl::Now()); }
+
+namespace {
+
+class ServerImpl final : public PatentMatchServer {
+ public:
+  ~ServerImpl() override { Shutdown(); }
+
+  absl::Status Init(const ServerOptions& options) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.data_dir, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create data directory ", options.data_dir, ": ",
+          ec.message()));
+    }
+    const std::string store_dir = options.data_dir + "/store";
+    const std::string index_dir = options.data_dir + "/index";
+    auto store = storage::Store::Open(store_dir);
+    if (!store.ok()) return store.status();
+    store_ = std::move(*store);
+
+    auto index = indexer::SearchIndex::Open(index_dir);
+    if (!index.ok()) return index.status();
+    index_ = std::move(*index);
+    if (index_->watermark() > store_->last_change_seq()) {
+      // The index claims changes the store never made (e.g. the store was
+      // restored from an older backup): rebuild it from the store.
+      std::fprintf(stderr,
+                   "patentmatchd: index is ahead of the store; rebuilding\n");
+      index_.reset();
+      std::filesystem::remove_all(index_dir, ec);
+      index = indexer::SearchIndex::Open(index_dir);
+      if (!index.ok()) return index.status();
+      index_ = std::move(*index);
+    }
+
+    updater_ = std::make_unique<indexer::IndexUpdater>(store_.get(),
+                                                       index_.get());
+    const uint64_t behind = store_->last_change_seq() - index_->watermark();
+    if (behind > 0) {
+      std::fprintf(stderr, "patentmatchd: bringing the index up to date (%llu changes)\n",
+                   static_cast<unsigned long long>(behind));
+    }
+    absl::Status s = updater_->CatchUp([](uint64_t done, uint64_t total) {
+      if (total >= 10000) {
+        std::fprintf(stderr, "patentmatchd: indexed %llu/%llu changes\n",
+                     static_cast<unsigned long long>(done),
+                     static_cast<unsigned long long>(total));
+      }
+    });
+    if (!s.ok()) return s;
+    store_->SetChangeListener(
+        [updater = updater_.get()](uint64_t seq) { updater->Notify(seq); });
+    updater_->Start();
+
+    engine_ = std::make_unique<MatchEngine>(store_.get(), index_.get());
+    context_.store = store_.get();
+    context_.index = index_.get();
+    context_.updater = updater_.get();
+    context_.engine = engine_.get();
+    organisations_ = std::make_unique<OrganisationServiceImpl>(&context_);
+    patents_ = std::make_unique<PatentServiceImpl>(&context_);
+    demands_ = std::make_unique<DemandServiceImpl>(&context_);
+    matches_ = std::make_unique<MatchServiceImpl>(&context_);
+
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(options.listen_address,
+                             grpc::InsecureServerCredentials(), &port_);
+    builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+    builder.SetMaxSendMessageSize(64 * 1024 * 1024);
+    // Handlers block on disk; bound the sync server's thread pool.
+    grpc::ResourceQuota quota("patentmatchd");
+    quota.SetMaxThreads(32);
+    builder.SetResourceQuota(quota);
+    builder.RegisterService(organisations_.get());
+    builder.RegisterService(patents_.get());
+    builder.RegisterService(demands_.get());
+    builder.RegisterService(matches_.get());
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || port_ == 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", options.listen_address,
+          " (address in use or not valid)"));
+    }
+    const auto colon = options.listen_address.rfind(':');
+    std::string host = options.listen_address.substr(0, colon);
+    if (host.empty() || host == "0.0.0.0" || host == "[::]") host = "127.0.0.1";
+    target_ = absl::StrCat(host, ":", port_);
+    return absl::OkStatus();
+  }
+
+  int port() const override { return port_; }
+  std::string target() const override { return target_; }
+
+  void Shutdown() override {
+    if (shut_down_.HasBeenNotified()) return;
+    if (server_ != nullptr) {
+      server_->Shutdown(std::chrono::system_clock::now() +
+                        std::chrono::seconds(5));
+    }
+    if (updater_ != nullptr) updater_->Stop();
+    shut_down_.Notify();
+  }
+
+  void Wait() override { shut_down_.WaitForNotification(); }
+
+ private:
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<indexer::SearchIndex> index_;
+  std::unique_ptr<indexer::IndexUpdater> updater_;
+  std::unique_ptr<MatchEngine> engine_;
+  ServiceContext context_;
+  std::unique_ptr<OrganisationServiceImpl> organisations_;
+  std::unique_ptr<PatentServiceImpl> patents_;
+  std::unique_ptr<DemandServiceImpl> demands_;
+  std::unique_ptr<MatchServiceImpl> matches_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::string target_;
+  absl::Notification shut_down_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PatentMatchServer>> PatentMatchServer::Start(
+    const ServerOptions& options) {
+  if (options.data_dir.empty()) {
+    return absl::InvalidArgumentError("data_dir: required");
+  }
+  auto server = std::make_unique<ServerImpl>();
+  absl::Status s = server->Init(options);
+  if (!s.ok()) return s;
+  return std::unique_ptr<PatentMatchServer>(std::move(server));
+}
+
+}  // namespace patentmatch

@@ -1,0 +1,47 @@
+// PatentMatchServer: the whole patentmatchd service in one object — opens the
+// RocksDB store and the Xapian index under a data directory, catches the
+// index up with the store, and serves every gRPC service (plus health
+// checking and reflection) on one address. patentmatchd's main, the eval
+// command and the integration tests all start it the same way.
+//
+//   ServerOptions opts;
+//   opts.data_dir = "/var/lib/patentmatch";
+//   opts.listen_address = "127.0.0.1:0";  // port 0: pick a free port
+//   auto server = PatentMatchServer::Start(opts);
+//   if (!server.ok()) ...;
+//   std::string target = (*server)->target();  // e.g. "127.0.0.1:41234"
+//   (*server)->Shutdown();
+#ifndef PATENTMATCH_SERVICES_SERVER_H_
+#define PATENTMATCH_SERVICES_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace patentmatch {
+
+struct ServerOptions {
+  std::string data_dir;                          // created if missing
+  std::string listen_address = "127.0.0.1:50051";
+  int max_message_bytes = 16 * 1024 * 1024;      // larger requests rejected
+};
+
+class PatentMatchServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<PatentMatchServer>> Start(
+      const ServerOptions& options);
+  virtual ~PatentMatchServer() = default;
+
+  virtual int port() const = 0;
+  // "host:port" a client on this machine can dial.
+  virtual std::string target() const = 0;
+  // Stops accepting calls, finishes those in flight, flushes the index.
+  virtual void Shutdown() = 0;
+  // Blocks until Shutdown() is called from elsewhere (e.g. a signal).
+  virtual void Wait() = 0;
+};
+
+}  // namespace patentmatch
+
+#endif  // PATENTMATCH_SERVICES_SERVER_H_

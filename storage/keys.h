@@ -1,0 +1,72 @@
+// Every byte layout the store writes, in one place.
+//
+// Column families (one per entity kind, plus bookkeeping):
+//   organisations  key: organisation id (UTF-8)      value: Organisation proto
+//   patents        key: listing id (UTF-8)           value: PatentListing proto
+//   demands        key: demand id (UTF-8)            value: Demand proto
+//   changes        key: change sequence (8 bytes, big-endian, so keys sort
+//                  in sequence order)                value: EncodeChange()
+//   meta           key: one of the kMeta* names      value: see each name
+//
+// The `changes` family is the feed the derived Xapian index replays: every
+// write to an indexed entity (patents, demands) appends one change in the
+// same WriteBatch as the entity itself, so the index can never miss one.
+// A change records only which entity changed; the index reads the entity's
+// current version, so replaying a change twice is harmless.
+#ifndef PATENTMATCH_STORAGE_KEYS_H_
+#define PATENTMATCH_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace patentmatch::storage {
+
+// Entity kinds. The numeric values are persisted in change records: never
+// renumber, only append.
+enum class EntityKind : uint8_t {
+  kOrganisation = 1,
+  kPatent = 2,
+  kDemand = 3,
+};
+
+inline constexpr char kOrganisationsFamily[] = "organisations";
+inline constexpr char kPatentsFamily[] = "patents";
+inline constexpr char kDemandsFamily[] = "demands";
+inline constexpr char kChangesFamily[] = "changes";
+inline constexpr char kMetaFamily[] = "meta";
+
+// meta: next number for server-assigned demand ids, 8 bytes big-endian.
+inline constexpr char kMetaNextDemandNumber[] = "next_demand_number";
+// meta: next number for server-assigned organisation ids, 8 bytes big-endian.
+inline constexpr char kMetaNextOrganisationNumber[] =
+    "next_organisation_number";
+// meta: on-disk format version, 8 bytes big-endian.
+inline constexpr char kMetaFormatVersion[] = "format_version";
+inline constexpr uint64_t kFormatVersion = 1;
+
+// 8-byte big-endian encoding, so that byte order equals numeric order.
+std::string EncodeUint64(uint64_t value);
+std::optional<uint64_t> DecodeUint64(absl::string_view bytes);
+
+// changes: key for change number `seq`.
+inline std::string ChangeKey(uint64_t seq) { return EncodeUint64(seq); }
+
+struct Change {
+  uint64_t seq = 0;
+  EntityKind kind = EntityKind::kPatent;
+  std::string id;
+};
+// value: 1 byte EntityKind, then the id bytes.
+std::string EncodeChange(EntityKind kind, absl::string_view id);
+std::optional<Change> DecodeChange(uint64_t seq, absl::string_view value);
+
+// Server-assigned ids: "D000000042" for demands, "ORG000042" for
+// organisations. Fixed width so that they sort in creation order.
+std::string DemandIdFromNumber(uint64_t number);
+std::string OrganisationIdFromNumber(uint64_t number);
+
+}  // namespace patentmatch::storage
+
+#endif  // PATENTMATCH_STORAGE_KEYS_H_

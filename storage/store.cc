@@ -1,0 +1,314 @@
+// RocksDB-backed system of record; see store.h.
+#include "storage/store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/options_util.h"
+#include "rocksdb/write_batch.h"
+
+namespace patentmatch::storage {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError() || s.IsBusy() || s.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+absl::string_view KindName(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kOrganisation:
+      return "organisation";
+    case EntityKind::kPatent:
+      return "patent";
+    case EntityKind::kDemand:
+      return "demand";
+  }
+  return "entity";
+}
+
+bool IsIndexed(EntityKind kind) {
+  return kind == EntityKind::kPatent || kind == EntityKind::kDemand;
+}
+
+template <typename Message>
+absl::StatusOr<Message> GetTyped(const Store& store, EntityKind kind,
+                                 absl::string_view id) {
+  Message message;
+  absl::Status s = store.Get(kind, id, &message);
+  if (!s.ok()) return s;
+  return message;
+}
+
+template <typename Message>
+std::function<bool(absl::string_view, absl::string_view)> ParsingVisitor(
+    const std::function<bool(const Message&)>& visit, absl::Status* error) {
+  return [&visit, error](absl::string_view key, absl::string_view value) {
+    Message message;
+    if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      *error = absl::DataLossError(
+          absl::StrCat("stored record '", key, "' does not parse"));
+      return false;
+    }
+    return visit(message);
+  };
+}
+
+}  // namespace
+
+void WriteSet::Put(EntityKind kind, std::string id,
+                   const google::protobuf::Message& entity) {
+  entities_.push_back({kind, std::move(id), entity.SerializeAsString()});
+}
+
+void WriteSet::PutMeta(std::string key, std::string value) {
+  meta_.emplace_back(std::move(key), std::move(value));
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  options.OptimizeLevelStyleCompaction();
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(128 << 20);
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  const rocksdb::ColumnFamilyOptions family_options(options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, family_options},
+      {kOrganisationsFamily, family_options},
+      {kPatentsFamily, family_options},
+      {kDemandsFamily, family_options},
+      {kChangesFamily, family_options},
+      {kMetaFamily, family_options},
+  };
+
+  auto store = std::unique_ptr<Store>(new Store());
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(options), path,
+                                        families, &store->handles_, &db);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("opening store at ", path));
+  store->db_.reset(db);
+  store->organisations_ = store->handles_[1];
+  store->patents_ = store->handles_[2];
+  store->demands_ = store->handles_[3];
+  store->changes_ = store->handles_[4];
+  store->meta_ = store->handles_[5];
+
+  // Check (or stamp) the on-disk format.
+  std::string version;
+  s = db->Get(rocksdb::ReadOptions(), store->meta_, kMetaFormatVersion,
+              &version);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db->Put(sync, store->meta_, kMetaFormatVersion,
+                EncodeUint64(kFormatVersion));
+    if (!s.ok()) return FromRocks(s, "stamping format version");
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading format version");
+  } else if (DecodeUint64(version) != kFormatVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store at ", path, " has an unknown format version"));
+  }
+
+  // The last change sequence is the last key of the change feed.
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), store->changes_));
+  it->SeekToLast();
+  if (it->Valid()) {
+    auto seq = DecodeUint64(absl::string_view(it->key().data(),
+                                             it->key().size()));
+    if (!seq) return absl::DataLossError("malformed change feed key");
+    absl::MutexLock lock(&store->commit_mutex_);
+    store->last_change_seq_ = *seq;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading changes");
+  return store;
+}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* Store::Family(EntityKind kind) const {
+  switch (kind) {
+    case EntityKind::kOrganisation:
+      return organisations_;
+    case EntityKind::kPatent:
+      return patents_;
+    case EntityKind::kDemand:
+      return demands_;
+  }
+  return nullptr;
+}
+
+absl::Status Store::Get(EntityKind kind, absl::string_view id,
+                        google::protobuf::Message* out) const {
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(kind),
+                               rocksdb::Slice(id.data(), id.size()), &bytes);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("no ", KindName(kind), " '", id,
+                                            "'"));
+  }
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", KindName(kind)));
+  if (!out->ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("stored ", KindName(kind), " '",
+                                            id, "' does not parse"));
+  }
+  return absl::OkStatus();
+}
+
+bool Store::Exists(EntityKind kind, absl::string_view id) const {
+  std::string ignored;
+  return db_->Get(rocksdb::ReadOptions(), Family(kind),
+                  rocksdb::Slice(id.data(), id.size()), &ignored)
+      .ok();
+}
+
+absl::StatusOr<v1::Organisation> Store::GetOrganisation(
+    absl::string_view id) const {
+  return GetTyped<v1::Organisation>(*this, EntityKind::kOrganisation, id);
+}
+absl::StatusOr<v1::PatentListing> Store::GetPatent(absl::string_view id) const {
+  return GetTyped<v1::PatentListing>(*this, EntityKind::kPatent, id);
+}
+absl::StatusOr<v1::Demand> Store::GetDemand(absl::string_view id) const {
+  return GetTyped<v1::Demand>(*this, EntityKind::kDemand, id);
+}
+
+absl::Status Store::Scan(
+    EntityKind kind, absl::string_view start_after,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit)
+    const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Family(kind)));
+  if (start_after.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(rocksdb::Slice(start_after.data(), start_after.size()));
+    if (it->Valid() && it->key() == rocksdb::Slice(start_after.data(),
+                                                   start_after.size())) {
+      it->Next();
+    }
+  }
+  for (; it->Valid(); it->Next()) {
+    if (!visit(absl::string_view(it->key().data(), it->key().size()),
+               absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), absl::StrCat("scanning ", KindName(kind)));
+}
+
+absl::Status Store::ScanOrganisations(
+    absl::string_view start_after,
+    const std::function<bool(const v1::Organisation&)>& visit) const {
+  absl::Status error;
+  absl::Status s = Scan(EntityKind::kOrganisation, start_after,
+                        ParsingVisitor(visit, &error));
+  return error.ok() ? s : error;
+}
+absl::Status Store::ScanPatents(
+    absl::string_view start_after,
+    const std::function<bool(const v1::PatentListing&)>& visit) const {
+  absl::Status error;
+  absl::Status s =
+      Scan(EntityKind::kPatent, start_after, ParsingVisitor(visit, &error));
+  return error.ok() ? s : error;
+}
+absl::Status Store::ScanDemands(
+    absl::string_view start_after,
+    const std::function<bool(const v1::Demand&)>& visit) const {
+  absl::Status error;
+  absl::Status s =
+      Scan(EntityKind::kDemand, start_after, ParsingVisitor(visit, &error));
+  return error.ok() ? s : error;
+}
+
+absl::StatusOr<uint64_t> Store::GetMetaCounter(absl::string_view key) const {
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_,
+                               rocksdb::Slice(key.data(), key.size()), &bytes);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", key));
+  auto value = DecodeUint64(bytes);
+  if (!value) return absl::DataLossError(absl::StrCat("malformed ", key));
+  return *value;
+}
+
+absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
+  uint64_t last = 0;
+  bool appended = false;
+  {
+    absl::MutexLock lock(&commit_mutex_);
+    rocksdb::WriteBatch batch;
+    uint64_t seq = last_change_seq_;
+    for (const auto& e : writes.entities_) {
+      rocksdb::Status s = batch.Put(Family(e.kind), e.id, e.bytes);
+      if (!s.ok()) return FromRocks(s, "building write batch");
+      if (IsIndexed(e.kind)) {
+        s = batch.Put(changes_, ChangeKey(++seq), EncodeChange(e.kind, e.id));
+        if (!s.ok()) return FromRocks(s, "building write batch");
+        appended = true;
+      }
+    }
+    for (const auto& [key, value] : writes.meta_) {
+      rocksdb::Status s = batch.Put(meta_, key, value);
+      if (!s.ok()) return FromRocks(s, "building write batch");
+    }
+    rocksdb::WriteOptions options;
+    options.sync = true;  // acknowledged means on disk
+    rocksdb::Status s = db_->Write(options, &batch);
+    if (!s.ok()) return FromRocks(s, "writing");
+    last_change_seq_ = seq;
+    last = seq;
+  }
+  if (appended && change_listener_) change_listener_(last);
+  return last;
+}
+
+absl::Status Store::ReadChanges(uint64_t after_seq, size_t limit,
+                                std::vector<Change>* out) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), changes_));
+  for (it->Seek(ChangeKey(after_seq + 1)); it->Valid() && out->size() < limit;
+       it->Next()) {
+    auto seq =
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
+    if (!seq) return absl::DataLossError("malformed change feed key");
+    auto change = DecodeChange(
+        *seq, absl::string_view(it->value().data(), it->value().size()));
+    if (!change) {
+      return absl::DataLossError(
+          absl::StrCat("malformed change record ", *seq));
+    }
+    out->push_back(std::move(*change));
+  }
+  return FromRocks(it->status(), "reading changes");
+}
+
+uint64_t Store::last_change_seq() const {
+  absl::MutexLock lock(&commit_mutex_);
+  return last_change_seq_;
+}
+
+void Store::SetChangeListener(std::function<void(uint64_t)> listener) {
+  change_listener_ = std::move(listener);
+}
+
+}  // namespace patentmatch::storage

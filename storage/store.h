@@ -1,0 +1,133 @@
+// Store: the system of record. Every organisation, patent listing and demand
+// lives here, in RocksDB, one column family per entity kind (layout in
+// keys.h). Writes go through WriteSet + Commit: all entities of one logical
+// change land in one WriteBatch, synced to the WAL before Commit returns, so
+// an acknowledged write survives a crash. Writes to indexed kinds (patents,
+// demands) also append to the change feed that the Xapian index replays.
+//
+//   WriteSet writes;
+//   writes.Put(EntityKind::kPatent, listing.id(), listing);
+//   RETURN_IF_ERROR(store->Commit(writes));
+//
+// Thread-safety: all methods are safe to call concurrently. Commit is atomic
+// but does not serialise read-check-write sequences; callers that must
+// check before writing (create-if-absent, id allocation) hold
+// writer_mutex() around the check and the Commit.
+#ifndef PATENTMATCH_STORAGE_STORE_H_
+#define PATENTMATCH_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/message.h"
+#include "patentmatch/v1/patentmatch.pb.h"
+#include "storage/keys.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace patentmatch::storage {
+
+// The entities and bookkeeping values of one atomic write.
+class WriteSet {
+ public:
+  void Put(EntityKind kind, std::string id,
+           const google::protobuf::Message& entity);
+  void PutMeta(std::string key, std::string value);
+  bool empty() const { return entities_.empty() && meta_.empty(); }
+  size_t size() const { return entities_.size() + meta_.size(); }
+
+ private:
+  friend class Store;
+  struct Entity {
+    EntityKind kind;
+    std::string id;
+    std::string bytes;
+  };
+  std::vector<Entity> entities_;
+  std::vector<std::pair<std::string, std::string>> meta_;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the store in directory `path`.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // NOT_FOUND if there is no such entity.
+  absl::StatusOr<v1::Organisation> GetOrganisation(absl::string_view id) const;
+  absl::StatusOr<v1::PatentListing> GetPatent(absl::string_view id) const;
+  absl::StatusOr<v1::Demand> GetDemand(absl::string_view id) const;
+  // Reads any entity into `out` (whose type must match `kind`).
+  absl::Status Get(EntityKind kind, absl::string_view id,
+                   google::protobuf::Message* out) const;
+  bool Exists(EntityKind kind, absl::string_view id) const;
+
+  // Visits entities of one kind in id order, starting after `start_after`
+  // (empty: from the first). `visit` returns false to stop.
+  absl::Status ScanOrganisations(
+      absl::string_view start_after,
+      const std::function<bool(const v1::Organisation&)>& visit) const;
+  absl::Status ScanPatents(
+      absl::string_view start_after,
+      const std::function<bool(const v1::PatentListing&)>& visit) const;
+  absl::Status ScanDemands(
+      absl::string_view start_after,
+      const std::function<bool(const v1::Demand&)>& visit) const;
+
+  // Reads a bookkeeping counter from meta (0 if never written).
+  absl::StatusOr<uint64_t> GetMetaCounter(absl::string_view key) const;
+
+  // Writes `writes` atomically and durably (WAL fsync) and appends one
+  // change per indexed entity. Returns the last change sequence written (or
+  // the current one if nothing indexed changed).
+  absl::StatusOr<uint64_t> Commit(const WriteSet& writes);
+
+  // Up to `limit` changes with sequence > after_seq, in order.
+  absl::Status ReadChanges(uint64_t after_seq, size_t limit,
+                           std::vector<Change>* out) const;
+  uint64_t last_change_seq() const;
+
+  // Called after every Commit that appended changes, with the new last
+  // sequence (outside any store lock). Set once, before concurrent use.
+  void SetChangeListener(std::function<void(uint64_t)> listener);
+
+  // See the class comment.
+  absl::Mutex& writer_mutex() { return writer_mutex_; }
+
+ private:
+  Store() = default;
+  rocksdb::ColumnFamilyHandle* Family(EntityKind kind) const;
+  absl::Status Scan(EntityKind kind, absl::string_view start_after,
+                    const std::function<bool(absl::string_view,
+                                             absl::string_view)>& visit) const;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* organisations_ = nullptr;
+  rocksdb::ColumnFamilyHandle* patents_ = nullptr;
+  rocksdb::ColumnFamilyHandle* demands_ = nullptr;
+  rocksdb::ColumnFamilyHandle* changes_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+
+  absl::Mutex writer_mutex_;
+  mutable absl::Mutex commit_mutex_;  // orders change sequence numbers
+  uint64_t last_change_seq_ ABSL_GUARDED_BY(commit_mutex_) = 0;
+  std::function<void(uint64_t)> change_listener_;
+};
+
+}  // namespace patentmatch::storage
+
+#endif  // PATENTMATCH_STORAGE_STORE_H_
