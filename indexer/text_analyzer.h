@@ -1,31 +1,42 @@
 // TextAnalyzer: turns Chinese and English text into index terms, the same
-// way for documents and for queries.
+// way for patents, needs and queries.
 //
-// Text is first NFKC-casefolded (full-width letters/digits become ASCII,
-// case is folded). Then each maximal run of characters is handled by script:
-//  - Han/kana/hangul runs: overlapping character bigrams ("锂电池" →
-//    "锂电", "电池"), plus single characters as a separate, prefixed
-//    term ("U锂", ...), so single-character words still match, weakly.
-//  - Latin/digit runs: words, lower-cased and Porter-stemmed (Xapian's
-//    English stemmer), stopwords dropped.
-// Why bigrams (and not a dictionary word breaker): measured on the eval
-// sets, see README "Retrieval quality"; bigrams need no dictionary, cope
-// with technical compounds no dictionary has, and match partial words.
+// Text is NFKC-casefolded (full-width letters and digits become ASCII, case
+// is folded), then split into runs by script:
+//  - CJK runs (Han, kana, hangul) give three kinds of term at once:
+//      bigrams    "锂电池" → "锂电", "电池"          (no prefix)
+//      unigrams   "U锂", "U电", "U池"                (prefix U)
+//      words      "W锂电池" from ICU's dictionary word breaker (prefix W)
+//    Bigrams match technical compounds no dictionary knows; unigrams catch
+//    single-character words and partial overlaps; dictionary words reward
+//    whole-word matches. All three count equally.
+//  - Letter/digit runs: English words, Porter-stemmed (Xapian's "english"
+//    stemmer); English function words dropped.
+// Queries additionally drop need phrasing ("我们", "希望", "想找", "问题",
+// "方案", …): a stopword is removed as a whole ICU word and splits the run,
+// so no bigram spans it.
+//
+// Why this and not bigrams alone or ICU words alone: measured on the eval
+// sets (README, "Retrieval quality"); unigrams+bigrams+words beat each
+// alone on both the keyphrase and the need queries.
+//
+// Thread-safe: one analyzer may be used from many threads.
 #ifndef PATENTMATCH_INDEXER_TEXT_ANALYZER_H_
 #define PATENTMATCH_INDEXER_TEXT_ANALYZER_H_
 
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace patentmatch::indexer {
 
-// Term prefix of CJK single characters.
 inline constexpr char kUnigramPrefix[] = "U";
+inline constexpr char kWordPrefix[] = "W";
 
 struct Token {
-  enum class Kind { kCjkBigram, kCjkUnigram, kWord };
+  enum class Kind { kCjkBigram, kCjkUnigram, kCjkWord, kWord };
   Kind kind;
   std::string term;     // what is indexed / searched
   std::string surface;  // the normalised text it came from
@@ -36,12 +47,15 @@ struct Token {
 class TextAnalyzer {
  public:
   TextAnalyzer();
-  // NFKC-casefolded text (exposed for tests and explanations).
+  // NFKC-casefolded text.
   std::string Normalise(absl::string_view text) const;
-  // All tokens of `text`, in text order.
+  // Terms of a document field, in text order (repeats kept: they are wdf).
   std::vector<Token> Analyze(absl::string_view text) const;
+  // Terms of a query: as Analyze, after dropping need-phrasing stopwords.
+  std::vector<Token> AnalyzeQuery(absl::string_view text) const;
 
  private:
+  std::vector<Token> Run(absl::string_view text, bool drop_stopwords) const;
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };

@@ -18,32 +18,33 @@ namespace {
 // devices) was added in 2023, G16 in 2018, B33 in 2015.
 constexpr std::array<std::string_view, 133> kIpcClasses = {
     // A: human necessities
-    "A01", "A21", "A22", "A23", "A24", "A41", "A42", "A43", "A44", "A45",
-    "A46", "A47", "A61", "A62", "A63", "A99",
+    "A01", "A21", "A22", "A23", "A24", "A41", "A42", "A43", "A44", "A45", "A46",
+    "A47", "A61", "A62", "A63", "A99",
     // B: performing operations; transporting
-    "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B21",
-    "B22", "B23", "B24", "B25", "B26", "B27", "B28", "B29", "B30", "B31",
-    "B32", "B33", "B41", "B42", "B43", "B44", "B60", "B61", "B62", "B63",
-    "B64", "B65", "B66", "B67", "B68", "B81", "B82", "B99",
+    "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B21", "B22",
+    "B23", "B24", "B25", "B26", "B27", "B28", "B29", "B30", "B31", "B32", "B33",
+    "B41", "B42", "B43", "B44", "B60", "B61", "B62", "B63", "B64", "B65", "B66",
+    "B67", "B68", "B81", "B82", "B99",
     // C: chemistry; metallurgy
-    "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08", "C09", "C10",
-    "C11", "C12", "C13", "C14", "C21", "C22", "C23", "C25", "C30", "C40",
-    "C99",
+    "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08", "C09", "C10", "C11",
+    "C12", "C13", "C14", "C21", "C22", "C23", "C25", "C30", "C40", "C99",
     // D: textiles; paper
     "D01", "D02", "D03", "D04", "D05", "D06", "D07", "D10", "D21", "D99",
     // E: fixed constructions
     "E01", "E02", "E03", "E04", "E05", "E06", "E21", "E99",
     // F: mechanical engineering; lighting; heating; weapons; blasting
-    "F01", "F02", "F03", "F04", "F15", "F16", "F17", "F21", "F22", "F23",
-    "F24", "F25", "F26", "F27", "F28", "F41", "F42", "F99",
+    "F01", "F02", "F03", "F04", "F15", "F16", "F17", "F21", "F22", "F23", "F24",
+    "F25", "F26", "F27", "F28", "F41", "F42", "F99",
     // G: physics
-    "G01", "G02", "G03", "G04", "G05", "G06", "G07", "G08", "G09", "G10",
-    "G11", "G12", "G16", "G21", "G99",
+    "G01", "G02", "G03", "G04", "G05", "G06", "G07", "G08", "G09", "G10", "G11",
+    "G12", "G16", "G21", "G99",
     // H: electricity
     "H01", "H02", "H03", "H04", "H05", "H10", "H99"};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsSpace(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
+bool IsSpace(char c) {
+  return absl::ascii_isspace(static_cast<unsigned char>(c));
+}
 
 // Debian's Abseil has its own string_view, so trimming is done here.
 std::string_view Trim(std::string_view s) {
@@ -108,8 +109,7 @@ std::string FoldFullWidth(std::string_view text) {
 }
 
 bool IsKnownIpcClass(std::string_view ipc_class) {
-  return std::binary_search(kIpcClasses.begin(), kIpcClasses.end(),
-                            ipc_class);
+  return std::binary_search(kIpcClasses.begin(), kIpcClasses.end(), ipc_class);
 }
 
 std::string IpcCode::ToString() const {
@@ -138,8 +138,9 @@ absl::StatusOr<IpcCode> ParseIpcCode(std::string_view text) {
   if (s.size() == 1) return code;
 
   if (s.size() < 3 || !IsDigit(s[1]) || !IsDigit(s[2])) {
-    return NotAnIpcCode(original, "the section must be followed by a "
-                                  "two-digit class, as in H01");
+    return NotAnIpcCode(original,
+                        "the section must be followed by a "
+                        "two-digit class, as in H01");
   }
   code.ipc_class = s.substr(1, 2);
   const std::string class_code = s.substr(0, 3);
@@ -150,8 +151,9 @@ absl::StatusOr<IpcCode> ParseIpcCode(std::string_view text) {
   if (s.size() == 3) return code;
 
   if (!IsUpper(s[3])) {
-    return NotAnIpcCode(original, "the class must be followed by a subclass "
-                                  "letter, as in H01M");
+    return NotAnIpcCode(original,
+                        "the class must be followed by a subclass "
+                        "letter, as in H01M");
   }
   code.subclass = s[3];
   std::string_view rest = std::string_view(s).substr(4);
@@ -159,8 +161,8 @@ absl::StatusOr<IpcCode> ParseIpcCode(std::string_view text) {
 
   // WIPO fixed width: 4-digit main group, zero-padded on the left, then a
   // 6-digit subgroup, zero-padded on the right ("H01M0004525000").
-  if (rest.size() == 10 &&
-      std::all_of(rest.begin(), rest.end(), [](char c) { return IsDigit(c); })) {
+  if (rest.size() == 10 && std::all_of(rest.begin(), rest.end(),
+                                       [](char c) { return IsDigit(c); })) {
     code.main_group = std::string(StripLeadingZeros(rest.substr(0, 4)));
     std::string_view sub = rest.substr(4);
     while (sub.size() > 2 && sub.back() == '0') sub.remove_suffix(1);
@@ -174,8 +176,9 @@ absl::StatusOr<IpcCode> ParseIpcCode(std::string_view text) {
   size_t i = 0;
   while (i < rest.size() && IsDigit(rest[i])) ++i;
   if (i == 0) {
-    return NotAnIpcCode(
-        original, absl::StrCat("unexpected '", std::string(rest), "' after the subclass"));
+    return NotAnIpcCode(original,
+                        absl::StrCat("unexpected '", std::string(rest),
+                                     "' after the subclass"));
   }
   if (i > 4) return NotAnIpcCode(original, "main group has more than 4 digits");
   code.main_group = std::string(StripLeadingZeros(rest.substr(0, i)));
@@ -185,19 +188,22 @@ absl::StatusOr<IpcCode> ParseIpcCode(std::string_view text) {
   rest.remove_prefix(i);
   if (rest.empty()) return code;
   if (rest[0] != '/') {
-    return NotAnIpcCode(
-        original, absl::StrCat("unexpected '", std::string(rest), "' after the main group"));
+    return NotAnIpcCode(original,
+                        absl::StrCat("unexpected '", std::string(rest),
+                                     "' after the main group"));
   }
   rest.remove_prefix(1);
   i = 0;
   while (i < rest.size() && IsDigit(rest[i])) ++i;
   if (i != rest.size()) {
     return NotAnIpcCode(
-        original, absl::StrCat("unexpected '", std::string(rest.substr(i)), "' in the subgroup"));
+        original, absl::StrCat("unexpected '", std::string(rest.substr(i)),
+                               "' in the subgroup"));
   }
   if (i < 2) {
-    return NotAnIpcCode(original, "a subgroup has at least two digits, as in "
-                                  "4/00 or 4/52");
+    return NotAnIpcCode(original,
+                        "a subgroup has at least two digits, as in "
+                        "4/00 or 4/52");
   }
   if (i > 6) return NotAnIpcCode(original, "subgroup has more than 6 digits");
   code.subgroup = std::string(rest);

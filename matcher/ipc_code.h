@@ -22,9 +22,9 @@ namespace patentmatch::matcher {
 // main group ("H01M 4") or subgroup ("H01M 4/525"). Deeper parts are empty
 // (or 0) when a shallower one is.
 struct IpcCode {
-  char section = 0;       // 'A'..'H'
-  std::string ipc_class;  // two digits, "01"
-  char subclass = 0;      // 'A'..'Z' or 0 if absent
+  char section = 0;        // 'A'..'H'
+  std::string ipc_class;   // two digits, "01"
+  char subclass = 0;       // 'A'..'Z' or 0 if absent
   std::string main_group;  // "4" (no leading zeros) or empty
   std::string subgroup;    // "525" / "00" or empty
   // "H01M 4/525", "H01M 4/00", "H01M 4", "H01M", "H01", "H".

@@ -58,8 +58,8 @@ absl::StatusOr<PublicationParts> SplitPublicationNumber(std::string_view text) {
   std::string original;
   const std::string s = Compact(text, ",/-", &original);
   auto invalid = [&original](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "'%s' is not a publication number: %s", original, why));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("'%s' is not a publication number: %s", original, why));
   };
   if (s.empty()) return absl::InvalidArgumentError("empty publication number");
   if (s.size() < 2 || !IsUpper(s[0]) || !IsUpper(s[1])) {
@@ -200,8 +200,8 @@ absl::StatusOr<std::string> NormaliseApplicationNumber(std::string_view text) {
   }
   const char expected = ChineseApplicationCheckDigit(digits);
   if (check != 0 && check != expected) {
-    return invalid(absl::StrFormat("check digit is %c but should be %c",
-                                   check, expected));
+    return invalid(
+        absl::StrFormat("check digit is %c but should be %c", check, expected));
   }
   return absl::StrCat("CN", digits, ".", std::string(1, expected));
 }
