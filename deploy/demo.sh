@@ -38,6 +38,11 @@ done
 PORT="${PORT:-50051}"
 DATA_DIR="${PATENTMATCH_DATA:-$ROOT/demo-data}"
 SHARED_DATA="${SHARED_DATA:-$ROOT/../shared/data}"
+if [[ ! -d "$SHARED_DATA" ]]; then
+  echo "demo.sh: no shared data at $SHARED_DATA (set SHARED_DATA)" >&2
+  exit 1
+fi
+SHARED_DATA="$(cd "$SHARED_DATA" && pwd)"
 TOP="${TOP:-5}"
 ADDRESS="127.0.0.1:${PORT}"
 BUILD_DIR="$ROOT/build"

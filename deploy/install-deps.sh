@@ -32,6 +32,17 @@ if [[ "$(id -u)" -ne 0 ]]; then
   SUDO=(sudo)
 fi
 
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "patentmatch build dependencies: all installed"
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+
 export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 

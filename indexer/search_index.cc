@@ -30,6 +30,7 @@ constexpr int kFeedbackDocs = 3;
 constexpr int kFeedbackTerms = 10;
 constexpr double kFeedbackScale = 0.1;
 constexpr char kWatermarkKey[] = "watermark";
+constexpr Xapian::valueno kIdSlot = 0;  // entity id, for listing in id order
 constexpr char kFormatKey[] = "format";
 
 absl::Status XapianError(const Xapian::Error& e, absl::string_view what) {
@@ -104,7 +105,14 @@ std::vector<std::string> ReadableMatches(
     if (t.kind == Token::Kind::kCjkUnigram || t.kind == Token::Kind::kCjkWord) {
       continue;  // explained through the bigrams and words around them
     }
-    if (!is_matched(t.term)) continue;
+    if (!is_matched(t.term)) {
+      if (t.kind == Token::Kind::kCjkBigram) {  // a gap ends the phrase
+        add(std::move(phrase));
+        phrase.clear();
+        phrase_end = -1;
+      }
+      continue;
+    }
     if (t.kind == Token::Kind::kCjkBigram && t.start == phrase_end - 1) {
       // Overlaps the phrase by one character: extend it.
       phrase.append(std::string(LastCharacter(t.surface)));
@@ -283,6 +291,7 @@ absl::Status SearchIndex::PutPatent(const v1::PatentListing& p) {
     Xapian::Document doc;
     const std::string id_term = IdTerm('p', p.id());
     doc.set_data(p.id());
+    doc.add_value(kIdSlot, p.id());
     doc.add_boolean_term(id_term);
     doc.add_boolean_term(absl::StrCat(kKindPrefix, "patent"));
     if (matcher::IsSuggestable(p)) doc.add_boolean_term(kActivePrefix);
@@ -324,6 +333,7 @@ absl::Status SearchIndex::PutDemand(const v1::Demand& d) {
     Xapian::Document doc;
     const std::string id_term = IdTerm('d', d.id());
     doc.set_data(d.id());
+    doc.add_value(kIdSlot, d.id());
     doc.add_boolean_term(id_term);
     doc.add_boolean_term(absl::StrCat(kKindPrefix, "demand"));
     if (d.status() == v1::DEMAND_OPEN) doc.add_boolean_term(kActivePrefix);
@@ -402,7 +412,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
                                       Xapian::Query::MatchAll, filter));
       enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+      enquire.set_sort_by_value(kIdSlot, false);
       Xapian::MSet mset = enquire.get_mset(search.offset, search.limit);
       result.total_estimate = mset.get_matches_estimated();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -443,8 +453,14 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
     result.total_estimate = mset.get_matches_estimated();
     std::vector<Token> query_tokens = analyzer_.AnalyzeQuery(search.text);
     for (const auto& k : search.keywords) {
-      auto more = analyzer_.AnalyzeQuery(k);
-      query_tokens.insert(query_tokens.end(), more.begin(), more.end());
+      // Keywords are separate texts: shift their offsets past everything
+      // before, so no phrase spans two of them.
+      const int base = query_tokens.empty() ? 0 : query_tokens.back().end + 2;
+      for (Token t : analyzer_.AnalyzeQuery(k)) {
+        t.start += base;
+        t.end += base;
+        query_tokens.push_back(std::move(t));
+      }
     }
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       std::vector<std::string> matched;

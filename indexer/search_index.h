@@ -46,7 +46,7 @@ inline constexpr char kDistrictPrefix[] = "XD";   // XD + District number
 inline constexpr char kIndustryPrefix[] = "XI";   // XI + casefolded tag
 inline constexpr char kIpcPrefix[] = "XP";        // XP + IPC prefix per level
 inline constexpr char kOpenLicenceTerm[] = "XO";
-inline constexpr int kIndexFormat = 2;
+inline constexpr int kIndexFormat = 3;
 
 struct SearchHit {
   std::string id;

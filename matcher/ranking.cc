@@ -302,7 +302,11 @@ bool ProtectionEnds(const v1::PatentListing& patent, absl::CivilDay* end) {
     default:
       return false;
   }
-  *end = absl::CivilDay(filed.year() + years, filed.month(), filed.day());
+  // Same day `years` later; a 29 February filing ends on 28 February of a
+  // common year (CivilDay would roll over into March).
+  const absl::CivilMonth month(filed.year() + years, filed.month());
+  const absl::CivilDay last_of_month = absl::CivilDay(month + 1) - 1;
+  *end = std::min(absl::CivilDay(month) + (filed.day() - 1), last_of_month);
   return true;
 }
 

@@ -1,6 +1,8 @@
 // Request validation; see validation.h.
 #include "services/validation.h"
 
+#include <unicode/utf8.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -28,38 +30,25 @@ std::string Indexed(absl::string_view prefix, absl::string_view name, int i) {
   return absl::StrCat(prefix, ".", name, "[", i, "]");
 }
 
-// Valid UTF-8 without control characters other than tab/newline.
+// Well-formed UTF-8 (no overlong forms, surrogates or values past
+// U+10FFFF: ICU's U8_NEXT rejects them) without C0 or C1 control characters
+// other than tab and newlines.
 bool CleanText(absl::string_view s, std::string* why) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int len = 1;
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-        *why = absl::StrCat("contains control character 0x",
-                            absl::Hex(c, absl::kZeroPad2));
-        return false;
-      }
-    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-      len = 2;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-      len = 4;
-    } else {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) {
       *why = "is not valid UTF-8";
       return false;
     }
-    if (i + len > s.size()) {
-      *why = "is not valid UTF-8";
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        (c >= 0x7f && c <= 0x9f)) {
+      *why = absl::StrCat("contains control character U+",
+                          absl::Hex(c, absl::kZeroPad4));
       return false;
     }
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-        *why = "is not valid UTF-8";
-        return false;
-      }
-    }
-    i += len;
   }
   return true;
 }

@@ -284,6 +284,7 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
 
 absl::Status Store::ReadChanges(uint64_t after_seq, size_t limit,
                                 std::vector<Change>* out) const {
+  if (after_seq == UINT64_MAX) return absl::OkStatus();  // nothing after it
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), changes_));
   for (it->Seek(ChangeKey(after_seq + 1)); it->Valid() && out->size() < limit;

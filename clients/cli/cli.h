@@ -40,8 +40,8 @@ struct GlobalOptions {
 // positional. `--` ends flag parsing.
 class Args {
  public:
-  // Fills `args` from argv[begin..end). Fails on malformed input only; which
-  // flags a command accepts is checked by CheckAllowed().
+  // Splits words into flags and positional arguments. Which flags a command
+  // accepts is checked by CheckAllowed().
   static absl::StatusOr<Args> Parse(const std::vector<std::string> &words);
 
   const std::vector<std::string> &positional() const { return positional_; }
@@ -115,7 +115,6 @@ struct Command {
   std::string summary;  // one line
   std::vector<std::string> flags;  // accepted command flags
   CommandFn run;
-  bool needs_server = true;  // false: eval (starts its own), help
 };
 
 std::vector<Command> OrgCommands();

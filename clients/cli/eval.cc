@@ -272,7 +272,6 @@ std::vector<Command> EvalCommands() {
             "the corpus, run the queries; prints R@1 R@10 R@50 MRR p50/p99",
             {"corpus", "queries", "top", "per_query", "batch"},
             &Eval};
-  c.needs_server = false;
   return {c};
 }
 

@@ -36,7 +36,9 @@ bool ConsumeSuffix(std::string_view* s, std::string_view suffix) {
   s->remove_suffix(suffix.size());
   return true;
 }
-bool IsSpace(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
+bool IsSpace(char c) {
+  return absl::ascii_isspace(static_cast<unsigned char>(c));
+}
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 std::optional<int> ToInt(std::string_view digits) {
   int n = 0;
@@ -123,7 +125,8 @@ const absl::flat_hash_map<std::string, ListingField>& ColumnTable() {
     };
     auto* t = new absl::flat_hash_map<std::string, ListingField>;
     for (const auto& [field, names] : kNames) {
-      for (std::string_view name : names) t->emplace(NormaliseName(name), field);
+      for (std::string_view name : names)
+        t->emplace(NormaliseName(name), field);
     }
     return t;
   }();
@@ -155,9 +158,12 @@ std::string_view Trim(std::string_view s) {
 
 // Splits on any of the separators people put between list items.
 std::vector<std::string> SplitList(std::string_view text) {
-  static constexpr std::string_view kSeparators[] = {
-      ";", "\xEF\xBC\x9B" /*；*/, ",", "\xEF\xBC\x8C" /*，*/,
-      "\xE3\x80\x81" /*、*/, "|"};
+  static constexpr std::string_view kSeparators[] = {";",
+                                                     "\xEF\xBC\x9B" /*；*/,
+                                                     ",",
+                                                     "\xEF\xBC\x8C" /*，*/,
+                                                     "\xE3\x80\x81" /*、*/,
+                                                     "|"};
   std::vector<std::string> out;
   std::string_view rest = text;
   while (!rest.empty()) {
@@ -213,9 +219,8 @@ std::vector<std::string> SplitIpcCodes(std::string_view text) {
     for (size_t i = 0; all_codes && i < tokens.size();) {
       // "H01M" followed by "4/525" is one code, not two.
       if (i + 1 < tokens.size() && IsDigit(tokens[i + 1][0])) {
-        if (auto code = matcher::ParseIpcCode(
-                absl::StrCat(std::string(tokens[i]), " ",
-                             std::string(tokens[i + 1])));
+        if (auto code = matcher::ParseIpcCode(absl::StrCat(
+                std::string(tokens[i]), " ", std::string(tokens[i + 1])));
             code.ok()) {
           codes.push_back(code->ToString());
           i += 2;
@@ -223,8 +228,10 @@ std::vector<std::string> SplitIpcCodes(std::string_view text) {
         }
       }
       auto code = matcher::ParseIpcCode(tokens[i]);
-      if (!code.ok()) all_codes = false;
-      else codes.push_back(code->ToString());
+      if (!code.ok())
+        all_codes = false;
+      else
+        codes.push_back(code->ToString());
       ++i;
     }
     if (all_codes) {
@@ -248,16 +255,26 @@ std::optional<v1::LegalStatus> ParseLegalStatus(std::string_view text) {
   const std::string key = NormaliseName(text);
   static const auto* english =
       new absl::flat_hash_map<std::string_view, v1::LegalStatus>{
-          {"inforce", v1::IN_FORCE},        {"valid", v1::IN_FORCE},
-          {"active", v1::IN_FORCE},         {"alive", v1::IN_FORCE},
-          {"live", v1::IN_FORCE},           {"granted", v1::IN_FORCE},
-          {"pending", v1::PENDING},         {"published", v1::PENDING},
-          {"underexamination", v1::PENDING}, {"examination", v1::PENDING},
-          {"lapsed", v1::LAPSED},           {"dead", v1::LAPSED},
-          {"abandoned", v1::LAPSED},        {"withdrawn", v1::LAPSED},
-          {"rejected", v1::LAPSED},         {"refused", v1::LAPSED},
-          {"ceased", v1::LAPSED},           {"expired", v1::EXPIRED},
-          {"invalidated", v1::INVALIDATED}, {"invalid", v1::INVALIDATED},
+          {"inforce", v1::IN_FORCE},
+          {"valid", v1::IN_FORCE},
+          {"active", v1::IN_FORCE},
+          {"alive", v1::IN_FORCE},
+          {"live", v1::IN_FORCE},
+          {"granted", v1::IN_FORCE},
+          {"pending", v1::PENDING},
+          {"published", v1::PENDING},
+          {"underexamination", v1::PENDING},
+          {"examination", v1::PENDING},
+          {"lapsed", v1::LAPSED},
+          {"dead", v1::LAPSED},
+          {"abandoned", v1::LAPSED},
+          {"withdrawn", v1::LAPSED},
+          {"rejected", v1::LAPSED},
+          {"refused", v1::LAPSED},
+          {"ceased", v1::LAPSED},
+          {"expired", v1::EXPIRED},
+          {"invalidated", v1::INVALIDATED},
+          {"invalid", v1::INVALIDATED},
           {"revoked", v1::INVALIDATED},
           {"legalstatusunspecified", v1::LEGAL_STATUS_UNSPECIFIED},
           {"unknown", v1::LEGAL_STATUS_UNSPECIFIED},
@@ -270,15 +287,15 @@ std::optional<v1::LegalStatus> ParseLegalStatus(std::string_view text) {
   // look for the telling word, most decisive first: "无效" before "有效",
   // "失效" before "授权".
   static const std::pair<std::string_view, v1::LegalStatus> kWords[] = {
-      {"届满", v1::EXPIRED},   {"期满", v1::EXPIRED},
+      {"届满", v1::EXPIRED},      {"期满", v1::EXPIRED},
       {"部分无效", v1::IN_FORCE},  // the remaining claims stay in force
-      {"无效", v1::INVALIDATED}, {"失效", v1::LAPSED},
-      {"未缴年费", v1::LAPSED}, {"撤回", v1::LAPSED},
-      {"驳回", v1::LAPSED},     {"放弃", v1::LAPSED},
-      {"终止", v1::LAPSED},     {"审中", v1::PENDING},
-      {"实质审查", v1::PENDING}, {"待审", v1::PENDING},
-      {"公开", v1::PENDING},     {"有效", v1::IN_FORCE},
-      {"授权", v1::IN_FORCE},    {"维持", v1::IN_FORCE}};
+      {"无效", v1::INVALIDATED},  {"失效", v1::LAPSED},
+      {"未缴年费", v1::LAPSED},   {"撤回", v1::LAPSED},
+      {"驳回", v1::LAPSED},       {"放弃", v1::LAPSED},
+      {"终止", v1::LAPSED},       {"审中", v1::PENDING},
+      {"实质审查", v1::PENDING},  {"待审", v1::PENDING},
+      {"公开", v1::PENDING},      {"有效", v1::IN_FORCE},
+      {"授权", v1::IN_FORCE},     {"维持", v1::IN_FORCE}};
   for (const auto& [word, status] : kWords) {
     if (Contains(key, word)) return status;
   }
@@ -340,10 +357,14 @@ std::optional<v1::DealMode> ParseDealMode(std::string_view text) {
     if (*n != v1::DEAL_MODE_UNSPECIFIED) return n;
   }
   static const std::pair<std::string_view, v1::DealMode> kWords[] = {
-      {"开放许可", v1::LICENCE_OPEN}, {"非独占", v1::LICENCE_ORDINARY},
-      {"独占", v1::LICENCE_EXCLUSIVE}, {"排他", v1::LICENCE_SOLE},
-      {"普通", v1::LICENCE_ORDINARY}, {"转让", v1::TRANSFER},
-      {"入股", v1::EQUITY},           {"合作开发", v1::JOINT_DEVELOPMENT}};
+      {"开放许可", v1::LICENCE_OPEN},
+      {"非独占", v1::LICENCE_ORDINARY},
+      {"独占", v1::LICENCE_EXCLUSIVE},
+      {"排他", v1::LICENCE_SOLE},
+      {"普通", v1::LICENCE_ORDINARY},
+      {"转让", v1::TRANSFER},
+      {"入股", v1::EQUITY},
+      {"合作开发", v1::JOINT_DEVELOPMENT}};
   for (const auto& [word, mode] : kWords) {
     if (Contains(key, word)) return mode;
   }
@@ -354,8 +375,10 @@ std::optional<v1::Maturity> ParseMaturity(std::string_view text) {
   const std::string key = NormaliseName(text);
   static const auto* english =
       new absl::flat_hash_map<std::string_view, v1::Maturity>{
-          {"laboratory", v1::LABORATORY}, {"lab", v1::LABORATORY},
-          {"prototype", v1::PROTOTYPE},   {"pilot", v1::PILOT},
+          {"laboratory", v1::LABORATORY},
+          {"lab", v1::LABORATORY},
+          {"prototype", v1::PROTOTYPE},
+          {"pilot", v1::PILOT},
           {"massproduction", v1::MASS_PRODUCTION},
           {"production", v1::MASS_PRODUCTION},
           {"maturityunspecified", v1::MATURITY_UNSPECIFIED}};
@@ -364,10 +387,14 @@ std::optional<v1::Maturity> ParseMaturity(std::string_view text) {
     return n;
   }
   static const std::pair<std::string_view, v1::Maturity> kWords[] = {
-      {"实验室", v1::LABORATORY}, {"小试", v1::LABORATORY},
-      {"样机", v1::PROTOTYPE},    {"原型", v1::PROTOTYPE},
-      {"中试", v1::PILOT},        {"量产", v1::MASS_PRODUCTION},
-      {"批量", v1::MASS_PRODUCTION}, {"产业化", v1::MASS_PRODUCTION},
+      {"实验室", v1::LABORATORY},
+      {"小试", v1::LABORATORY},
+      {"样机", v1::PROTOTYPE},
+      {"原型", v1::PROTOTYPE},
+      {"中试", v1::PILOT},
+      {"量产", v1::MASS_PRODUCTION},
+      {"批量", v1::MASS_PRODUCTION},
+      {"产业化", v1::MASS_PRODUCTION},
       {"规模化", v1::MASS_PRODUCTION}};
   for (const auto& [word, maturity] : kWords) {
     if (Contains(key, word)) return maturity;
@@ -402,7 +429,7 @@ std::optional<Amount> ParseAmount(std::string_view text) {
   const std::string_view unit = std::string_view(s).substr(end);
   static const std::pair<std::string_view, double> kUnits[] = {
       {"百万", 1e6}, {"千万", 1e7}, {"万", 1e4}, {"亿", 1e8},
-      {"千", 1e3},   {"元", 1},     {"k", 1e3}, {"K", 1e3}};
+      {"千", 1e3},   {"元", 1},     {"k", 1e3},  {"K", 1e3}};
   for (const auto& [word, multiplier] : kUnits) {
     if (unit.starts_with(word)) {
       amount.multiplier = multiplier;
@@ -420,9 +447,12 @@ int64_t ToYuan(const Amount& amount, double multiplier) {
 // "50万元" -> {500000, 500000}; "10-20万元" -> {100000, 200000}.
 std::optional<v1::PriceRange> ParsePriceRange(std::string_view text) {
   const std::string s = FoldFullWidth(text);
-  static constexpr std::string_view kDashes[] = {
-      "~", "-", "\xE8\x87\xB3" /*至*/, "\xE5\x88\xB0" /*到*/,
-      "\xE2\x80\x94" /*—*/, "\xE2\x80\x93" /*–*/};
+  static constexpr std::string_view kDashes[] = {"~",
+                                                 "-",
+                                                 "\xE8\x87\xB3" /*至*/,
+                                                 "\xE5\x88\xB0" /*到*/,
+                                                 "\xE2\x80\x94" /*—*/,
+                                                 "\xE2\x80\x93" /*–*/};
   for (std::string_view dash : kDashes) {
     const size_t pos = s.find(dash, 1);
     if (pos == std::string::npos) continue;
@@ -430,8 +460,8 @@ std::optional<v1::PriceRange> ParsePriceRange(std::string_view text) {
     auto high = ParseAmount(std::string_view(s).substr(pos + dash.size()));
     if (!low || !high) continue;
     v1::PriceRange range;
-    range.set_min_yuan(ToYuan(
-        *low, low->unit_given ? low->multiplier : high->multiplier));
+    range.set_min_yuan(
+        ToYuan(*low, low->unit_given ? low->multiplier : high->multiplier));
     range.set_max_yuan(ToYuan(*high, high->multiplier));
     return range;
   }
@@ -498,7 +528,8 @@ std::string CleanText(std::string_view text) {
       }
     }
     if (!only_doubled) break;
-    s = std::string(Trim(absl::StrReplaceAll(std::string(inner), {{"\"\"", "\""}})));
+    s = std::string(
+        Trim(absl::StrReplaceAll(std::string(inner), {{"\"\"", "\""}})));
   }
   return s;
 }

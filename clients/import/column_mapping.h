@@ -35,9 +35,9 @@ enum class ListingField {
   kOwnerName,
   kInventors,
   kDealModes,
-  kRoyalty,       // open-licence royalty: "3%" or an amount
-  kOpenLicence,   // OpenLicenceTerms as a JSON object
-  kAskingPrice,   // "50万元", "10-20万元" or a PriceRange JSON object
+  kRoyalty,      // open-licence royalty: "3%" or an amount
+  kOpenLicence,  // OpenLicenceTerms as a JSON object
+  kAskingPrice,  // "50万元", "10-20万元" or a PriceRange JSON object
   kAskingPriceMin,
   kAskingPriceMax,
   kIndustryTags,

@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/ascii.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -66,7 +66,8 @@ absl::StatusOr<std::vector<JsonKeyValues>> ParseJsonObjectLine(
     line.remove_suffix(1);
   }
   if (line.empty() || line.front() != '{') {
-    return absl::InvalidArgumentError("not a JSON object (must start with '{')");
+    return absl::InvalidArgumentError(
+        "not a JSON object (must start with '{')");
   }
   google::protobuf::Struct object;
   const auto status = google::protobuf::util::JsonStringToMessage(

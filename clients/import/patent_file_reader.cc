@@ -100,12 +100,12 @@ class CsvPatentFileReader : public PatentFileReader {
   std::optional<ParsedRecord> Next() override {
     CsvRow row;
     while (tokenizer_.Next(&row)) {
-      const bool blank = row.error.empty() &&
-                         std::all_of(row.fields.begin(), row.fields.end(),
-                                     [](const std::string& f) {
-                                       return absl::StripAsciiWhitespace(f)
-                                           .empty();
-                                     });
+      const bool blank =
+          row.error.empty() &&
+          std::all_of(row.fields.begin(), row.fields.end(),
+                      [](const std::string& f) {
+                        return absl::StripAsciiWhitespace(f).empty();
+                      });
       if (!blank) return ToRecord(row);
     }
     return std::nullopt;
@@ -131,8 +131,8 @@ class CsvPatentFileReader : public PatentFileReader {
     ParsedRecord record;
     record.line = row.line;
     if (!row.error.empty()) {
-      AddError(&record, "record", absl::StrCat("line ", row.line, ": ",
-                                               row.error));
+      AddError(&record, "record",
+               absl::StrCat("line ", row.line, ": ", row.error));
       return record;
     }
     if (row.fields.size() != columns_.size()) {

@@ -26,8 +26,7 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   if (InRange(b0, 0xE0, 0xEF)) {
     const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;
     const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;
-    return InRange(at(i + 1), lo, hi) && InRange(at(i + 2), 0x80, 0xBF) ? 3
-                                                                        : 0;
+    return InRange(at(i + 1), lo, hi) && InRange(at(i + 2), 0x80, 0xBF) ? 3 : 0;
   }
   if (InRange(b0, 0xF0, 0xF4)) {
     const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;

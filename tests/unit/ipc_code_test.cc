@@ -132,8 +132,7 @@ TEST(SharedLevelTest, DeepestAgreedLevel) {
   EXPECT_EQ(SharedLevel(Code("H01M"), Code("H02J")), IpcLevel::kSection);
   EXPECT_EQ(SharedLevel(Code("H01M"), Code("G06F")), IpcLevel::kNone);
   // A level missing from one side is not agreed on.
-  EXPECT_EQ(SharedLevel(Code("H01M"), Code("H01M 4/525")),
-            IpcLevel::kSubclass);
+  EXPECT_EQ(SharedLevel(Code("H01M"), Code("H01M 4/525")), IpcLevel::kSubclass);
   EXPECT_EQ(SharedLevel(Code("H01M 4"), Code("H01M 4/525")),
             IpcLevel::kMainGroup);
   EXPECT_EQ(SharedLevel(Code("H"), Code("H")), IpcLevel::kSection);
@@ -169,11 +168,17 @@ TEST(ParseIpcCodeTest, EverySubclassInCnTitlesParses) {
   std::ifstream in(PM_SHARED_DATA_DIR "/cn_titles_ipc.csv");
   ASSERT_TRUE(in) << "cannot open " PM_SHARED_DATA_DIR "/cn_titles_ipc.csv";
   std::string line;
+  // The file has CRLF line ends.
+  auto strip_cr = [&line] {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+  };
   ASSERT_TRUE(std::getline(in, line));
+  strip_cr();
   ASSERT_EQ(line, "publication_number,title,ipc_subclasses");
   std::set<std::string> subclasses;
   int rows = 0;
   while (std::getline(in, line)) {
+    strip_cr();
     ++rows;
     // The last column never contains commas or quotes.
     const std::string column = line.substr(line.rfind(',') + 1);

@@ -20,9 +20,9 @@ TEST(EncodeUint64Test, IsEightBytesBigEndian) {
 }
 
 TEST(EncodeUint64Test, RoundTrips) {
-  for (uint64_t v : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256},
-                     uint64_t{0x8000000000000000ull}, uint64_t{123456789012},
-                     UINT64_MAX}) {
+  for (uint64_t v :
+       {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256},
+        uint64_t{0x8000000000000000ull}, uint64_t{123456789012}, UINT64_MAX}) {
     std::optional<uint64_t> decoded = DecodeUint64(EncodeUint64(v));
     ASSERT_TRUE(decoded.has_value()) << v;
     EXPECT_EQ(*decoded, v);
@@ -31,11 +31,21 @@ TEST(EncodeUint64Test, RoundTrips) {
 
 TEST(EncodeUint64Test, ByteOrderIsNumericOrder) {
   // RocksDB compares keys bytewise: the change feed relies on this.
-  const std::vector<uint64_t> values = {0,     1,       2,      255,
-                                        256,   257,     65535,  65536,
-                                        1u << 31, 0xffffffffull, 1ull << 32,
-                                        1ull << 56, (1ull << 63) - 1,
-                                        1ull << 63, UINT64_MAX};
+  const std::vector<uint64_t> values = {0,
+                                        1,
+                                        2,
+                                        255,
+                                        256,
+                                        257,
+                                        65535,
+                                        65536,
+                                        1u << 31,
+                                        0xffffffffull,
+                                        1ull << 32,
+                                        1ull << 56,
+                                        (1ull << 63) - 1,
+                                        1ull << 63,
+                                        UINT64_MAX};
   for (size_t i = 0; i + 1 < values.size(); ++i) {
     EXPECT_LT(EncodeUint64(values[i]), EncodeUint64(values[i + 1]))
         << values[i] << " vs " << values[i + 1];
@@ -63,8 +73,8 @@ TEST(EncodeChangeTest, IsKindByteThenId) {
 }
 
 TEST(DecodeChangeTest, RoundTrips) {
-  for (EntityKind kind : {EntityKind::kOrganisation, EntityKind::kPatent,
-                          EntityKind::kDemand}) {
+  for (EntityKind kind :
+       {EntityKind::kOrganisation, EntityKind::kPatent, EntityKind::kDemand}) {
     std::optional<Change> change =
         DecodeChange(7, EncodeChange(kind, "CN 锂电池/1"));
     ASSERT_TRUE(change.has_value());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "clients/import/column_mapping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -123,7 +124,8 @@ TEST(PatentFileReaderTest, DetectsGb18030) {
 TEST(PatentFileReaderTest, BadGb18030BytesCostOnlyTheirRecord) {
   std::string bytes = ToGb18030(
       "公开号,名称,摘要\n"
-      "CN114081026A,一种水电站高压输电线路驱鸟保护装置,本发明公开了一种装置。\n");
+      "CN114081026A,一种水电站高压输电线路驱鸟保护装置,"
+      "本发明公开了一种装置。\n");
   // 0x81 must be followed by a trail byte, not by ASCII.
   bytes += "CN111504366B,\x81\x20\xB2\xE2,";
   bytes += ToGb18030("基于人工智能的计量方法。\n");
@@ -161,9 +163,9 @@ TEST(PatentFileReaderTest, BadUtf8BytesCostOnlyTheirRecord) {
 }
 
 TEST(PatentFileReaderTest, RejectsTextInNeitherEncoding) {
-  auto reader = PatentFileReader::FromBytes(
-      "title\n\x80\x80\x80\xFF\xFF\x80\n\x80\x80\n", FileFormat::kCsv,
-      "junk.csv");
+  auto reader =
+      PatentFileReader::FromBytes("title\n\x80\x80\x80\xFF\xFF\x80\n\x80\x80\n",
+                                  FileFormat::kCsv, "junk.csv");
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(reader.status().message(),
@@ -175,8 +177,9 @@ TEST(PatentFileReaderTest, RejectsTextInNeitherEncoding) {
 }
 
 TEST(PatentFileReaderTest, StripsUtf8ByteOrderMark) {
-  auto reader = MustOpen("\xEF\xBB\xBFpublication_number,title\nCN114081026A,T\n",
-                         FileFormat::kCsv);
+  auto reader =
+      MustOpen("\xEF\xBB\xBFpublication_number,title\nCN114081026A,T\n",
+               FileFormat::kCsv);
   ASSERT_NE(reader, nullptr);
   EXPECT_THAT(reader->unmapped_columns(), IsEmpty());
   const std::vector<ParsedRecord> records = ReadAll(*reader);
@@ -265,8 +268,8 @@ TEST(PatentFileReaderTest, DatesInEveryFormat) {
   EXPECT_EQ(records[1].listing.expiry_date(), "2024-02-29");
   EXPECT_THAT(records[1].errors, IsEmpty());
   EXPECT_THAT(Fields(records[2].errors),
-              ElementsAre("application_date", "publication_date",
-                          "grant date", "expiry_date"));
+              ElementsAre("application_date", "publication_date", "grant date",
+                          "expiry_date"));
 }
 
 TEST(PatentFileReaderTest, UnknownLegalStatusIsAWarning) {
@@ -401,6 +404,45 @@ TEST(PatentFileReaderTest, OpenChecksPathAndExtension) {
   EXPECT_THAT(unknown.status().message(), HasSubstr("cannot tell the format"));
 }
 
+TEST(ColumnMappingTest, CleanText) {
+  EXPECT_EQ(CleanText("  plain\xE3\x80\x80"), "plain");
+  EXPECT_EQ(CleanText("\"\"\"Barometer\"\" neuron\""), "\"Barometer\" neuron");
+  EXPECT_EQ(CleanText("\" A \"\"quoted\"\" word \""), "A \"quoted\" word");
+  // Quotes that are part of the text stay.
+  EXPECT_EQ(CleanText("\"foo\" and \"bar\""), "\"foo\" and \"bar\"");
+  EXPECT_EQ(CleanText("\"Barometer\" neuron"), "\"Barometer\" neuron");
+}
+
+TEST(ColumnMappingTest, ParseYuanAndDate) {
+  EXPECT_EQ(ParseYuan("50000"), 50000);
+  EXPECT_EQ(ParseYuan("5万元"), 50000);
+  EXPECT_EQ(ParseYuan("0.5亿"), 50000000);
+  EXPECT_EQ(ParseYuan("￥1,200"), 1200);
+  EXPECT_EQ(ParseYuan("面议"), std::nullopt);
+  EXPECT_EQ(ParseDate("2021年1月2日"), "2021-01-02");
+  EXPECT_EQ(ParseDate("2000-02-29"), "2000-02-29");
+  EXPECT_EQ(ParseDate("1900-02-29"), std::nullopt);
+  EXPECT_EQ(ParseDate("2021-01-02x"), std::nullopt);
+  EXPECT_EQ(ParseDate("21-01-02"), std::nullopt);
+}
+
+TEST(ColumnMappingTest, ColumnNames) {
+  EXPECT_EQ(FieldForColumn("公开(公告)号"), ListingField::kPublicationNumber);
+  EXPECT_EQ(FieldForColumn("公开（公告）号"), ListingField::kPublicationNumber);
+  EXPECT_EQ(FieldForColumn(" Publication Number "),
+            ListingField::kPublicationNumber);
+  EXPECT_EQ(FieldForColumn("publicationNumber"),
+            ListingField::kPublicationNumber);
+  EXPECT_EQ(FieldForColumn("PUB_NO"), ListingField::kPublicationNumber);
+  EXPECT_EQ(FieldForColumn("IPC分类号"), ListingField::kIpcCodes);
+  EXPECT_EQ(FieldForColumn("ipc_subclasses"), ListingField::kIpcCodes);
+  EXPECT_EQ(FieldForColumn("当前权利人"), ListingField::kOwnerName);
+  EXPECT_EQ(FieldForColumn("Grant Date"), ListingField::kGrantDate);
+  EXPECT_EQ(FieldForColumn("patent_number"), ListingField::kUsPatentNumber);
+  EXPECT_EQ(FieldForColumn("id"), ListingField::kSourceId);
+  EXPECT_EQ(FieldForColumn("keyphrases"), std::nullopt);
+}
+
 // The real files in ../shared/data.
 
 struct FileSummary {
@@ -422,9 +464,9 @@ FileSummary ReadFile(const std::string& path) {
     summary.errors += r.errors.size();
     summary.warnings += r.warnings.size();
     if (!r.errors.empty() && summary.first_error.empty()) {
-      summary.first_error = absl::StrCat("line ", r.line, ": ",
-                                         r.errors[0].field(), ": ",
-                                         r.errors[0].message());
+      summary.first_error =
+          absl::StrCat("line ", r.line, ": ", r.errors[0].field(), ": ",
+                       r.errors[0].message());
     }
   }
   summary.unmapped = (*reader)->unmapped_columns();
@@ -487,7 +529,8 @@ TEST(RealDataTest, UsPatents) {
   EXPECT_EQ(reissue->listing.patent_type(), v1::INVENTION);
   // No title or abstract keeps a stray wrapping quote or outer whitespace.
   for (const ParsedRecord& r : s.records) {
-    for (const std::string* text : {&r.listing.title(), &r.listing.abstract()}) {
+    for (const std::string* text :
+         {&r.listing.title(), &r.listing.abstract()}) {
       ASSERT_FALSE(text->empty()) << r.line;
       EXPECT_NE(text->front(), ' ') << r.line;
       EXPECT_NE(text->back(), ' ') << r.line;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's second command: installs what the build needs (apt-get, via
+# deploy/install-deps.sh), builds everything once, and runs every test with
+# ctest (unit tests, and integration tests that start the real server on
+# 127.0.0.1 port 0). .ci/run calls exactly this.
+#
+#   bash deploy/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash deploy/install-deps.sh
+
+# ccache: keyed on content, not on the checkout's path, so a fresh clone
+# reuses what an earlier build on this machine compiled.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$(nproc)"
+ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 600
