@@ -339,7 +339,9 @@ TEST(ServerTest, FiltersAndReverseMatching) {
   open.add_deal_modes(v1::LICENCE_OPEN);
   open.mutable_open_licence()->set_royalty_fixed_yuan(20000);
   open.add_ipc_codes("F26B 9/06");
-  auto transfer = Listing("CN200000002A", "陈皮干燥房", "陈皮的晾晒与干燥。");
+  // Same text as `open`: the features below, not BM25, must decide.
+  auto transfer = Listing("CN200000002A", "一种陈皮低温干燥设备",
+                          "陈皮低温烘干，保持香气，节能。");
   transfer.add_deal_modes(v1::TRANSFER);
   transfer.add_ipc_codes("F26B");
   ASSERT_EQ(ImportListings(server, {open, transfer}).created(), 2);
