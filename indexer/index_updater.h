@@ -10,7 +10,8 @@
 //   RETURN_IF_ERROR(updater.CatchUp());
 //   updater.Start();
 //   ... after a write that returned change sequence `seq`:
-//   RETURN_IF_ERROR(updater.WaitFor(seq, absl::Seconds(10)));  // read-your-writes
+//   RETURN_IF_ERROR(updater.WaitFor(seq, absl::Seconds(10)));  //
+//   read-your-writes
 #ifndef PATENTMATCH_INDEXER_INDEX_UPDATER_H_
 #define PATENTMATCH_INDEXER_INDEX_UPDATER_H_
 

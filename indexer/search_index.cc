@@ -156,7 +156,8 @@ class FeedbackDecider : public Xapian::ExpandDecider {
 Xapian::Query AnyOf(absl::string_view prefix,
                     const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
-  for (const auto& v : values) terms.emplace_back(Clip(absl::StrCat(prefix, v)));
+  for (const auto& v : values)
+    terms.emplace_back(Clip(absl::StrCat(prefix, v)));
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
@@ -312,10 +313,10 @@ absl::Status SearchIndex::PutPatent(const v1::PatentListing& p) {
     for (const auto& text : p.ipc_codes()) {
       auto code = matcher::ParseIpcCode(text);
       if (!code.ok()) continue;
-      for (auto level : {matcher::IpcLevel::kSection, matcher::IpcLevel::kClass,
-                         matcher::IpcLevel::kSubclass,
-                         matcher::IpcLevel::kMainGroup,
-                         matcher::IpcLevel::kSubgroup}) {
+      for (auto level :
+           {matcher::IpcLevel::kSection, matcher::IpcLevel::kClass,
+            matcher::IpcLevel::kSubclass, matcher::IpcLevel::kMainGroup,
+            matcher::IpcLevel::kSubgroup}) {
         std::string prefix = matcher::IpcPrefix(*code, level);
         if (!prefix.empty()) {
           doc.add_boolean_term(Clip(absl::StrCat(kIpcPrefix, prefix)));
@@ -426,16 +427,16 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
     }
 
     Xapian::Query text_query = ToQuery(terms);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text_query,
-                                    filter));
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter));
     if (search.expand_query) {
       Xapian::MSet first = enquire.get_mset(0, kFeedbackDocs);
       if (!first.empty()) {
         Xapian::RSet rset;
-        for (auto it = first.begin(); it != first.end(); ++it) rset.add_document(*it);
+        for (auto it = first.begin(); it != first.end(); ++it)
+          rset.add_document(*it);
         FeedbackDecider decider(terms);
-        Xapian::ESet eset =
-            enquire.get_eset(kFeedbackTerms, rset, &decider);
+        Xapian::ESet eset = enquire.get_eset(kFeedbackTerms, rset, &decider);
         std::vector<Xapian::Query> expansion;
         for (auto it = eset.begin(); it != eset.end(); ++it) {
           expansion.emplace_back(*it);
@@ -443,12 +444,12 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
         if (!expansion.empty()) {
           Xapian::Query extra(Xapian::Query::OP_OR, expansion.begin(),
                               expansion.end());
-          text_query = Xapian::Query(
-              Xapian::Query::OP_OR, text_query,
-              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra,
-                            kFeedbackScale));
-          enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                          text_query, filter));
+          text_query =
+              Xapian::Query(Xapian::Query::OP_OR, text_query,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra,
+                                          kFeedbackScale));
+          enquire.set_query(
+              Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter));
         }
       }
     }

@@ -20,8 +20,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "indexer/text_analyzer.h"
 #include "patentmatch/v1/patentmatch.pb.h"
@@ -50,7 +50,7 @@ inline constexpr int kIndexFormat = 3;
 
 struct SearchHit {
   std::string id;
-  double relevance = 0;  // BM25 (with feedback terms, if any)
+  double relevance = 0;                    // BM25 (with feedback terms, if any)
   std::vector<std::string> matched_terms;  // readable, in query order
 };
 
@@ -90,9 +90,8 @@ class SearchIndex {
 
   // Patents whose text matches and that pass `filter`, best first. With
   // empty text: every patent passing the filter, in id order.
-  absl::StatusOr<SearchResult> SearchPatents(const TextSearch& search,
-                                             const v1::PatentFilter& filter)
-      const;
+  absl::StatusOr<SearchResult> SearchPatents(
+      const TextSearch& search, const v1::PatentFilter& filter) const;
   // Open demands whose text matches, best first.
   absl::StatusOr<SearchResult> SearchDemands(const TextSearch& search) const;
 

@@ -17,16 +17,16 @@ namespace {
 // English function words; they carry no topic.
 const absl::flat_hash_set<std::string>& EnglishStopwords() {
   static const auto* words = new absl::flat_hash_set<std::string>{
-      "a",     "an",    "and",   "are",   "as",    "at",    "be",    "been",
-      "but",   "by",    "can",   "could", "do",    "does",  "for",   "from",
-      "had",   "has",   "have",  "how",   "i",     "if",    "in",    "into",
-      "is",    "it",    "its",   "may",   "more",  "most",  "must",  "no",
-      "not",   "of",    "on",    "or",    "our",   "such",  "than",  "that",
-      "the",   "their", "them",  "then",  "there", "these", "they",  "this",
-      "those", "to",    "up",    "us",    "was",   "we",    "were",  "what",
-      "when",  "where", "which", "while", "who",   "will",  "with",  "would",
-      "you",   "your",  "so",    "any",   "all",   "also",  "each",  "other",
-      "some",  "very",  "via",   "said",  "being", "about", "over",  "out"};
+      "a",     "an",    "and",   "are",   "as",    "at",    "be",   "been",
+      "but",   "by",    "can",   "could", "do",    "does",  "for",  "from",
+      "had",   "has",   "have",  "how",   "i",     "if",    "in",   "into",
+      "is",    "it",    "its",   "may",   "more",  "most",  "must", "no",
+      "not",   "of",    "on",    "or",    "our",   "such",  "than", "that",
+      "the",   "their", "them",  "then",  "there", "these", "they", "this",
+      "those", "to",    "up",    "us",    "was",   "we",    "were", "what",
+      "when",  "where", "which", "while", "who",   "will",  "with", "would",
+      "you",   "your",  "so",    "any",   "all",   "also",  "each", "other",
+      "some",  "very",  "via",   "said",  "being", "about", "over", "out"};
   return *words;
 }
 
@@ -48,9 +48,8 @@ constexpr char kNeedPhrasing[] = R"(
 const absl::flat_hash_set<std::string>& NeedPhrasingStopwords() {
   static const auto* words = [] {
     auto* set = new absl::flat_hash_set<std::string>();
-    for (absl::string_view w :
-         absl::StrSplit(kNeedPhrasing, absl::ByAnyChar(" \n"),
-                        absl::SkipEmpty())) {
+    for (absl::string_view w : absl::StrSplit(
+             kNeedPhrasing, absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
       set->insert(std::string(w));
     }
     return set;
@@ -120,13 +119,13 @@ void EmitCjk(const std::vector<UChar32>& cps, int from, int to,
              std::vector<Token>* out) {
   if (to - from == 1) {
     std::string ch = Utf8(cps, from, to);
-    out->push_back({Token::Kind::kCjkUnigram, kUnigramPrefix + ch, ch, from,
-                    to});
+    out->push_back(
+        {Token::Kind::kCjkUnigram, kUnigramPrefix + ch, ch, from, to});
   } else {
     for (int k = from; k < to; ++k) {
       std::string ch = Utf8(cps, k, k + 1);
-      out->push_back({Token::Kind::kCjkUnigram, kUnigramPrefix + ch, ch, k,
-                      k + 1});
+      out->push_back(
+          {Token::Kind::kCjkUnigram, kUnigramPrefix + ch, ch, k, k + 1});
       if (k + 1 < to) {
         std::string bigram = Utf8(cps, k, k + 2);
         out->push_back({Token::Kind::kCjkBigram, bigram, bigram, k, k + 2});

@@ -5,11 +5,11 @@
 #include <cmath>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/ascii.h"
 #include "matcher/ipc_code.h"
 
 namespace patentmatch::matcher {
@@ -94,8 +94,8 @@ Feature IpcFeature(const v1::NeedQuery& need, const v1::PatentListing& patent,
   f.reason = best == IpcLevel::kNone
                  ? absl::StrCat("no IPC section in common with ",
                                 absl::StrJoin(need.ipc_hints(), ","))
-                 : absl::StrCat("same IPC ", std::string(IpcLevelName(best)), " ",
-                                best_prefix);
+                 : absl::StrCat("same IPC ", std::string(IpcLevelName(best)),
+                                " ", best_prefix);
   return f;
 }
 
@@ -114,9 +114,9 @@ Feature IndustryFeature(const v1::NeedQuery& need,
     }
   }
   f.value = -0.3;
-  f.reason = absl::StrCat("patent tagged ",
-                          absl::StrJoin(patent.industry_tags(), ","),
-                          ", need is ", need.industry());
+  f.reason =
+      absl::StrCat("patent tagged ", absl::StrJoin(patent.industry_tags(), ","),
+                   ", need is ", need.industry());
   return f;
 }
 
@@ -259,8 +259,8 @@ std::string Summary(const v1::PatentListing& patent,
                                     absl::StrJoin(shown, ", "),
                                     evidence.text_relevance));
   } else {
-    parts.push_back(absl::StrFormat("text relevance %.2f",
-                                    evidence.text_relevance));
+    parts.push_back(
+        absl::StrFormat("text relevance %.2f", evidence.text_relevance));
   }
   // The other features that moved the score, strongest first.
   std::vector<const Feature*> movers;
@@ -269,9 +269,10 @@ std::string Summary(const v1::PatentListing& patent,
       movers.push_back(&f);
     }
   }
-  std::sort(movers.begin(), movers.end(), [](const Feature* a, const Feature* b) {
-    return std::abs(a->weight * a->value) > std::abs(b->weight * b->value);
-  });
+  std::sort(
+      movers.begin(), movers.end(), [](const Feature* a, const Feature* b) {
+        return std::abs(a->weight * a->value) > std::abs(b->weight * b->value);
+      });
   for (const Feature* f : movers) {
     parts.push_back(absl::StrCat(f->value > 0 ? "+ " : "- ", f->reason));
   }
@@ -334,8 +335,7 @@ v1::NeedQuery NeedQueryFromDemand(const v1::Demand& demand) {
   return need;
 }
 
-ScoredPair ScorePair(const v1::NeedQuery& need,
-                     const v1::PatentListing& patent,
+ScoredPair ScorePair(const v1::NeedQuery& need, const v1::PatentListing& patent,
                      const PairEvidence& evidence,
                      const RankingWeights& weights, absl::CivilDay today) {
   ScoredPair out;
@@ -347,8 +347,8 @@ ScoredPair ScorePair(const v1::NeedQuery& need,
                           ? "no query words in common"
                           : absl::StrCat(evidence.matched_terms.size(),
                                          " query words/phrases found")});
-  features.push_back(IpcFeature(need, patent, weights.ipc_overlap,
-                                &explanation));
+  features.push_back(
+      IpcFeature(need, patent, weights.ipc_overlap, &explanation));
   features.push_back(IndustryFeature(need, patent, weights.industry));
   features.push_back(DealModeFeature(need, patent, weights.deal_mode));
   features.push_back(BudgetFeature(need, patent, weights.budget));

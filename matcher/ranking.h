@@ -33,8 +33,7 @@ struct ScoredPair {
   v1::Explanation explanation;
 };
 
-ScoredPair ScorePair(const v1::NeedQuery& need,
-                     const v1::PatentListing& patent,
+ScoredPair ScorePair(const v1::NeedQuery& need, const v1::PatentListing& patent,
                      const PairEvidence& evidence,
                      const RankingWeights& weights, absl::CivilDay today);
 

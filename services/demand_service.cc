@@ -72,10 +72,10 @@ grpc::Status DemandServiceImpl::UpdateDemand(
     auto stored = ctx_->store->GetDemand(demand.id());
     if (!stored.ok()) return ToGrpcStatus(stored.status());
     if (stored->organisation_id() != demand.organisation_id()) {
-      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-          "demand.organisation_id: a need cannot move to another "
-          "organisation (it belongs to '",
-          stored->organisation_id(), "')")));
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("demand.organisation_id: a need cannot move to another "
+                       "organisation (it belongs to '",
+                       stored->organisation_id(), "')")));
     }
     s = AttachOrganisation(*ctx_->store, &demand);
     if (!s.ok()) return ToGrpcStatus(s);
@@ -115,8 +115,8 @@ grpc::Status DemandServiceImpl::ListDemands(
   }
   const int page_size = PageSize(request->page_size(), 50, 1000);
   std::string last;
-  absl::Status s = ctx_->store->ScanDemands(
-      request->page_token(), [&](const v1::Demand& d) {
+  absl::Status s =
+      ctx_->store->ScanDemands(request->page_token(), [&](const v1::Demand& d) {
         if (!request->organisation_id().empty() &&
             d.organisation_id() != request->organisation_id()) {
           return true;

@@ -103,9 +103,9 @@ absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchEngine::MatchDemands(
     matcher::PairEvidence evidence;
     evidence.text_relevance = best > 0 ? hit.relevance / best : 0;
     evidence.matched_terms = hit.matched_terms;
-    matcher::ScoredPair scored = matcher::ScorePair(
-        matcher::NeedQueryFromDemand(*demand), patent, evidence, weights_,
-        today);
+    matcher::ScoredPair scored =
+        matcher::ScorePair(matcher::NeedQueryFromDemand(*demand), patent,
+                           evidence, weights_, today);
     v1::DemandMatch m;
     m.set_score(scored.score);
     demand->clear_contact();  // personal data: not for the patent side

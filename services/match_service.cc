@@ -45,9 +45,9 @@ grpc::Status MatchServiceImpl::SuggestForDemand(
   auto demand = ctx_->store->GetDemand(request->demand_id());
   if (!demand.ok()) return ToGrpcStatus(demand.status());
   if (demand->status() != v1::DEMAND_OPEN) {
-    return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
-        "demand '", demand->id(), "' is closed (", demand->close_reason(),
-        ")")));
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("demand '", demand->id(), "' is closed (",
+                     demand->close_reason(), ")")));
   }
   return Suggest(matcher::NeedQueryFromDemand(*demand), request->filter(),
                  request->top_k(), response);

@@ -21,7 +21,8 @@ grpc::Status OrganisationServiceImpl::RegisterOrganisation(
   absl::MutexLock lock(&ctx_->store->writer_mutex());
   storage::WriteSet writes;
   if (org.id().empty()) {
-    auto next = ctx_->store->GetMetaCounter(storage::kMetaNextOrganisationNumber);
+    auto next =
+        ctx_->store->GetMetaCounter(storage::kMetaNextOrganisationNumber);
     if (!next.ok()) return ToGrpcStatus(next.status());
     const uint64_t number = *next + 1;
     org.set_id(storage::OrganisationIdFromNumber(number));

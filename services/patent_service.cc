@@ -53,8 +53,8 @@ absl::StatusOr<uint64_t> PatentServiceImpl::WriteLocked(
     if (auto it = in_batch.find(listing.id()); it != in_batch.end()) {
       previous = it->second;
     } else {
-      absl::Status s = ctx_->store->Get(EntityKind::kPatent, listing.id(),
-                                        &stored);
+      absl::Status s =
+          ctx_->store->Get(EntityKind::kPatent, listing.id(), &stored);
       if (s.ok()) {
         previous = &stored;
       } else if (!absl::IsNotFound(s)) {
@@ -62,12 +62,12 @@ absl::StatusOr<uint64_t> PatentServiceImpl::WriteLocked(
       }
     }
     if (mode == WriteMode::kCreate && previous != nullptr) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("listing '", listing.id(),
-                       "' already exists; use UpdatePatent"));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "listing '", listing.id(), "' already exists; use UpdatePatent"));
     }
     if (mode == WriteMode::kUpdate && previous == nullptr) {
-      return absl::NotFoundError(absl::StrCat("no patent '", listing.id(), "'"));
+      return absl::NotFoundError(
+          absl::StrCat("no patent '", listing.id(), "'"));
     }
     if (previous != nullptr) {
       listing.set_created_unix(previous->created_unix());
@@ -209,12 +209,12 @@ grpc::Status PatentServiceImpl::GetPatent(grpc::ServerContext*,
 grpc::Status PatentServiceImpl::SearchPatents(
     grpc::ServerContext*, const v1::SearchPatentsRequest* request,
     v1::SearchPatentsResponse* response) {
-  absl::Status s = FieldErrorsToStatus(ValidateFilter(request->filter(), "filter"));
+  absl::Status s =
+      FieldErrorsToStatus(ValidateFilter(request->filter(), "filter"));
   if (!s.ok()) return ToGrpcStatus(s);
   if (request->query().size() > Limits::kDescriptionBytes) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("query: longer than ", Limits::kDescriptionBytes,
-                     " bytes")));
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "query: longer than ", Limits::kDescriptionBytes, " bytes")));
   }
   auto offset = OffsetFromToken(request->page_token());
   if (!offset.ok()) return ToGrpcStatus(offset.status());

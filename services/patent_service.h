@@ -39,9 +39,8 @@ class PatentServiceImpl final : public v1::PatentService::Service {
   enum class WriteMode { kCreate, kUpdate, kUpsert };
   // Validates and completes `listing` (owner fields, timestamps); errors
   // name the fields.
-  std::vector<v1::FieldError> Prepare(v1::PatentListing* listing,
-                                      std::vector<v1::FieldError>* warnings)
-      const;
+  std::vector<v1::FieldError> Prepare(
+      v1::PatentListing* listing, std::vector<v1::FieldError>* warnings) const;
   // Writes prepared listings in one batch. Caller holds the writer mutex.
   // `existed[i]` tells whether listing i replaced a stored one.
   absl::StatusOr<uint64_t> WriteLocked(std::vector<v1::PatentListing>* listings,

@@ -3,8 +3,8 @@
 #include "services/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -36,9 +36,9 @@ class ServerImpl final : public PatentMatchServer {
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);
     if (ec) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot create data directory ", options.data_dir, ": ",
-          ec.message()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create data directory ", options.data_dir, ": ",
+                       ec.message()));
     }
     const std::string store_dir = options.data_dir + "/store";
     const std::string index_dir = options.data_dir + "/index";
@@ -61,12 +61,14 @@ class ServerImpl final : public PatentMatchServer {
       index_ = std::move(*index);
     }
 
-    updater_ = std::make_unique<indexer::IndexUpdater>(store_.get(),
-                                                       index_.get());
+    updater_ =
+        std::make_unique<indexer::IndexUpdater>(store_.get(), index_.get());
     const uint64_t behind = store_->last_change_seq() - index_->watermark();
     if (behind > 0) {
-      std::fprintf(stderr, "patentmatchd: bringing the index up to date (%llu changes)\n",
-                   static_cast<unsigned long long>(behind));
+      std::fprintf(
+          stderr,
+          "patentmatchd: bringing the index up to date (%llu changes)\n",
+          static_cast<unsigned long long>(behind));
     }
     absl::Status s = updater_->CatchUp([](uint64_t done, uint64_t total) {
       if (total >= 10000) {
@@ -107,9 +109,9 @@ class ServerImpl final : public PatentMatchServer {
     builder.RegisterService(matches_.get());
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot listen on ", options.listen_address,
-          " (address in use or not valid)"));
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options.listen_address,
+                       " (address in use or not valid)"));
     }
     const auto colon = options.listen_address.rfind(':');
     std::string host = options.listen_address.substr(0, colon);

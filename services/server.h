@@ -22,9 +22,9 @@
 namespace patentmatch {
 
 struct ServerOptions {
-  std::string data_dir;                          // created if missing
+  std::string data_dir;  // created if missing
   std::string listen_address = "127.0.0.1:50051";
-  int max_message_bytes = 16 * 1024 * 1024;      // larger requests rejected
+  int max_message_bytes = 16 * 1024 * 1024;  // larger requests rejected
 };
 
 class PatentMatchServer {

@@ -145,8 +145,8 @@ std::vector<v1::FieldError> ValidateId(absl::string_view id,
   if (id.empty()) {
     Add(&errors, field, "is required");
   } else if (id.size() > Limits::kIdBytes) {
-    Add(&errors, field, absl::StrCat("is longer than ", Limits::kIdBytes,
-                                     " bytes"));
+    Add(&errors, field,
+        absl::StrCat("is longer than ", Limits::kIdBytes, " bytes"));
   } else {
     for (char c : id) {
       const auto u = static_cast<unsigned char>(c);
@@ -207,8 +207,8 @@ std::vector<v1::FieldError> ValidateListing(
     }
   } else if (!l->id().empty() && !id.empty() && l->id() != id) {
     Add(&errors, Field(p, "id"),
-        absl::StrCat("'", l->id(), "' does not match the patent's number '",
-                     id, "'"));
+        absl::StrCat("'", l->id(), "' does not match the patent's number '", id,
+                     "'"));
   }
   l->set_id(id);
 
@@ -344,8 +344,7 @@ std::vector<v1::FieldError> ValidateOrganisation(v1::Organisation* o) {
   }
   CheckText(&errors, Field(p, "name"), o->mutable_name(), Limits::kNameBytes);
   if (o->name().empty()) Add(&errors, Field(p, "name"), "is required");
-  CheckEnum(&errors, Field(p, "kind"), o->kind(),
-            v1::OrganisationKind_IsValid);
+  CheckEnum(&errors, Field(p, "kind"), o->kind(), v1::OrganisationKind_IsValid);
   if (o->kind() == v1::ORGANISATION_KIND_UNSPECIFIED) {
     Add(&errors, Field(p, "kind"),
         "is required (UNIVERSITY, RESEARCH_INSTITUTE, STATE_OWNED_COMPANY, "

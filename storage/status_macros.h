@@ -12,10 +12,10 @@
 #define PM_CONCAT_INNER_(a, b) a##b
 #define PM_CONCAT_(a, b) PM_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                   \
-  do {                                          \
-    ::absl::Status pm_status_ = (expr);         \
-    if (!pm_status_.ok()) return pm_status_;    \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::absl::Status pm_status_ = (expr);      \
+    if (!pm_status_.ok()) return pm_status_; \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

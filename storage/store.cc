@@ -128,8 +128,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
       db->NewIterator(rocksdb::ReadOptions(), store->changes_));
   it->SeekToLast();
   if (it->Valid()) {
-    auto seq = DecodeUint64(absl::string_view(it->key().data(),
-                                             it->key().size()));
+    auto seq =
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
     if (!seq) return absl::DataLossError("malformed change feed key");
     absl::MutexLock lock(&store->commit_mutex_);
     store->last_change_seq_ = *seq;
@@ -162,21 +162,22 @@ absl::Status Store::Get(EntityKind kind, absl::string_view id,
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(kind),
                                rocksdb::Slice(id.data(), id.size()), &bytes);
   if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat("no ", KindName(kind), " '", id,
-                                            "'"));
+    return absl::NotFoundError(
+        absl::StrCat("no ", KindName(kind), " '", id, "'"));
   }
   if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", KindName(kind)));
   if (!out->ParseFromString(bytes)) {
-    return absl::DataLossError(absl::StrCat("stored ", KindName(kind), " '",
-                                            id, "' does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("stored ", KindName(kind), " '", id, "' does not parse"));
   }
   return absl::OkStatus();
 }
 
 bool Store::Exists(EntityKind kind, absl::string_view id) const {
   std::string ignored;
-  return db_->Get(rocksdb::ReadOptions(), Family(kind),
-                  rocksdb::Slice(id.data(), id.size()), &ignored)
+  return db_
+      ->Get(rocksdb::ReadOptions(), Family(kind),
+            rocksdb::Slice(id.data(), id.size()), &ignored)
       .ok();
 }
 
@@ -201,8 +202,8 @@ absl::Status Store::Scan(
     it->SeekToFirst();
   } else {
     it->Seek(rocksdb::Slice(start_after.data(), start_after.size()));
-    if (it->Valid() && it->key() == rocksdb::Slice(start_after.data(),
-                                                   start_after.size())) {
+    if (it->Valid() &&
+        it->key() == rocksdb::Slice(start_after.data(), start_after.size())) {
       it->Next();
     }
   }

@@ -42,19 +42,19 @@ class Args {
  public:
   // Splits words into flags and positional arguments. Which flags a command
   // accepts is checked by CheckAllowed().
-  static absl::StatusOr<Args> Parse(const std::vector<std::string> &words);
+  static absl::StatusOr<Args> Parse(const std::vector<std::string>& words);
 
-  const std::vector<std::string> &positional() const { return positional_; }
-  bool Has(const std::string &name) const { return flags_.count(name) > 0; }
-  std::string Get(const std::string &name, const std::string &def = "") const;
-  absl::StatusOr<int64_t> GetInt(const std::string &name, int64_t def) const;
-  absl::StatusOr<bool> GetBool(const std::string &name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+  bool Has(const std::string& name) const { return flags_.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& def = "") const;
+  absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t def) const;
+  absl::StatusOr<bool> GetBool(const std::string& name) const;
   // Comma-separated list; empty when the flag is absent.
-  std::vector<std::string> GetList(const std::string &name) const;
+  std::vector<std::string> GetList(const std::string& name) const;
   // Fails naming the first flag not in `allowed`.
-  absl::Status CheckAllowed(const std::vector<std::string> &allowed) const;
+  absl::Status CheckAllowed(const std::vector<std::string>& allowed) const;
   // Takes the global flags out of the map and applies them to `opts`.
-  absl::Status ExtractGlobals(GlobalOptions &opts);
+  absl::Status ExtractGlobals(GlobalOptions& opts);
 
  private:
   std::vector<std::string> positional_;
@@ -63,14 +63,14 @@ class Args {
 
 // A thrown-free "usage error" result: commands return this through Status
 // with code kInvalidArgument and main turns it into exit 2.
-absl::Status UsageError(const std::string &message);
-bool IsUsageError(const absl::Status &status);
+absl::Status UsageError(const std::string& message);
+bool IsUsageError(const absl::Status& status);
 
 // One connection to the server, plus the per-call deadline policy.
 class Connection {
  public:
-  explicit Connection(const GlobalOptions &opts);
-  const GlobalOptions &options() const { return opts_; }
+  explicit Connection(const GlobalOptions& opts);
+  const GlobalOptions& options() const { return opts_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   // A context whose deadline is --deadline_ms from now, plus `extra`.
   std::unique_ptr<grpc::ClientContext> NewContext(
@@ -82,19 +82,19 @@ class Connection {
 };
 
 // Prints "error: CODE_NAME: message" to stderr and returns kExitFailure.
-int ReportRpcError(const grpc::Status &status, const std::string &what = "");
+int ReportRpcError(const grpc::Status& status, const std::string& what = "");
 std::string StatusCodeName(grpc::StatusCode code);
 
 // Enum values from the command line: "licence_open", "LICENCE_OPEN",
 // "lapsed" (for PATENT_LAPSED) and "open" (for DEMAND_OPEN) all work; a
 // unique suffix or prefix of the value name after an underscore is enough.
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor *desc,
-                              const std::string &text);
+absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* desc,
+                              const std::string& text);
 // The value's name in lower case, for tables ("licence_open").
-std::string EnumLabel(const google::protobuf::EnumDescriptor *desc, int value);
+std::string EnumLabel(const google::protobuf::EnumDescriptor* desc, int value);
 
 // Reads a whole file; NotFound / PermissionDenied style errors otherwise.
-absl::StatusOr<std::string> ReadFile(const std::string &path);
+absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // Protobuf JSON messages from a file: either the whole file is one JSON
 // object, or it is JSON Lines (blank lines skipped). Each entry carries the
@@ -104,9 +104,9 @@ struct JsonRecord {
   std::string json;
 };
 absl::StatusOr<std::vector<JsonRecord>> ReadJsonRecords(
-    const std::string &path, const google::protobuf::Message &prototype);
+    const std::string& path, const google::protobuf::Message& prototype);
 
-using CommandFn = int (*)(Connection &conn, const Args &args);
+using CommandFn = int (*)(Connection& conn, const Args& args);
 
 struct Command {
   std::string group;    // "patent"

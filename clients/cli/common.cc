@@ -15,11 +15,11 @@
 
 namespace patentmatch::cli {
 
-absl::StatusOr<Args> Args::Parse(const std::vector<std::string> &words) {
+absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& words) {
   Args args;
   bool flags_done = false;
   for (size_t i = 0; i < words.size(); ++i) {
-    const std::string &w = words[i];
+    const std::string& w = words[i];
     if (flags_done || w.size() < 3 || w.rfind("--", 0) != 0) {
       if (w == "--") {
         flags_done = true;
@@ -32,7 +32,7 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string> &words) {
     size_t eq = body.find('=');
     std::string name = eq == std::string::npos ? body : body.substr(0, eq);
     // Accept --page-size as well as --page_size.
-    for (char &c : name) {
+    for (char& c : name) {
       if (c == '-') c = '_';
     }
     if (eq != std::string::npos) {
@@ -52,12 +52,12 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string> &words) {
   return args;
 }
 
-std::string Args::Get(const std::string &name, const std::string &def) const {
+std::string Args::Get(const std::string& name, const std::string& def) const {
   auto it = flags_.find(name);
   return it == flags_.end() ? def : it->second;
 }
 
-absl::StatusOr<int64_t> Args::GetInt(const std::string &name,
+absl::StatusOr<int64_t> Args::GetInt(const std::string& name,
                                      int64_t def) const {
   auto it = flags_.find(name);
   if (it == flags_.end()) return def;
@@ -69,7 +69,7 @@ absl::StatusOr<int64_t> Args::GetInt(const std::string &name,
   return v;
 }
 
-absl::StatusOr<bool> Args::GetBool(const std::string &name) const {
+absl::StatusOr<bool> Args::GetBool(const std::string& name) const {
   auto it = flags_.find(name);
   if (it == flags_.end()) return false;
   bool v = false;
@@ -80,7 +80,7 @@ absl::StatusOr<bool> Args::GetBool(const std::string &name) const {
   return v;
 }
 
-std::vector<std::string> Args::GetList(const std::string &name) const {
+std::vector<std::string> Args::GetList(const std::string& name) const {
   auto it = flags_.find(name);
   if (it == flags_.end()) return {};
   std::vector<std::string> out;
@@ -91,16 +91,16 @@ std::vector<std::string> Args::GetList(const std::string &name) const {
   return out;
 }
 
-absl::Status Args::CheckAllowed(const std::vector<std::string> &allowed) const {
-  for (const auto &[name, value] : flags_) {
+absl::Status Args::CheckAllowed(const std::vector<std::string>& allowed) const {
+  for (const auto& [name, value] : flags_) {
     bool ok = false;
-    for (const auto &a : allowed) ok = ok || a == name;
+    for (const auto& a : allowed) ok = ok || a == name;
     if (!ok) return UsageError(absl::StrCat("unknown flag --", name));
   }
   return absl::OkStatus();
 }
 
-absl::Status Args::ExtractGlobals(GlobalOptions &opts) {
+absl::Status Args::ExtractGlobals(GlobalOptions& opts) {
   if (auto it = flags_.find("server"); it != flags_.end()) {
     opts.server = it->second;
     flags_.erase(it);
@@ -125,17 +125,17 @@ absl::Status Args::ExtractGlobals(GlobalOptions &opts) {
 // them from other failures without a second error type.
 constexpr char kUsagePayload[] = "patentmatch.cli/usage";
 
-absl::Status UsageError(const std::string &message) {
+absl::Status UsageError(const std::string& message) {
   absl::Status s = absl::InvalidArgumentError(message);
   s.SetPayload(kUsagePayload, absl::Cord("1"));
   return s;
 }
 
-bool IsUsageError(const absl::Status &status) {
+bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsagePayload).has_value();
 }
 
-Connection::Connection(const GlobalOptions &opts) : opts_(opts) {
+Connection::Connection(const GlobalOptions& opts) : opts_(opts) {
   grpc::ChannelArguments channel_args;
   // Import responses carry one result per record; allow large batches.
   channel_args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
@@ -193,7 +193,7 @@ std::string StatusCodeName(grpc::StatusCode code) {
   }
 }
 
-int ReportRpcError(const grpc::Status &status, const std::string &what) {
+int ReportRpcError(const grpc::Status& status, const std::string& what) {
   std::fprintf(stderr, "error: %s%s%s: %s\n", what.c_str(),
                what.empty() ? "" : ": ",
                StatusCodeName(status.error_code()).c_str(),
@@ -201,16 +201,16 @@ int ReportRpcError(const grpc::Status &status, const std::string &what) {
   return kExitFailure;
 }
 
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor *desc,
-                              const std::string &text) {
+absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* desc,
+                              const std::string& text) {
   std::string want = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
-  for (char &c : want) {
+  for (char& c : want) {
     if (c == '-' || c == ' ') c = '_';
   }
-  std::vector<const google::protobuf::EnumValueDescriptor *> partial;
+  std::vector<const google::protobuf::EnumValueDescriptor*> partial;
   std::vector<std::string> names;
   for (int i = 0; i < desc->value_count(); ++i) {
-    const auto *v = desc->value(i);
+    const auto* v = desc->value(i);
     if (v->number() == 0) continue;  // "unspecified" is never asked for
     names.push_back(absl::AsciiStrToLower(v->name()));
     if (v->name() == want) return v->number();
@@ -225,14 +225,14 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor *desc,
                                  "'; one of: ", absl::StrJoin(names, ", ")));
 }
 
-std::string EnumLabel(const google::protobuf::EnumDescriptor *desc, int value) {
-  const auto *v = desc->FindValueByNumber(value);
+std::string EnumLabel(const google::protobuf::EnumDescriptor* desc, int value) {
+  const auto* v = desc->FindValueByNumber(value);
   if (v == nullptr) return absl::StrCat(value);
   if (value == 0) return "-";
   return absl::AsciiStrToLower(v->name());
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string &path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   std::ostringstream ss;
@@ -242,7 +242,7 @@ absl::StatusOr<std::string> ReadFile(const std::string &path) {
 }
 
 absl::StatusOr<std::vector<JsonRecord>> ReadJsonRecords(
-    const std::string &path, const google::protobuf::Message &prototype) {
+    const std::string& path, const google::protobuf::Message& prototype) {
   auto bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
   std::vector<JsonRecord> out;

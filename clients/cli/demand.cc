@@ -14,14 +14,14 @@ namespace {
 
 using v1::Demand;
 
-absl::Status DemandFromFlags(const Args &args, Demand &d) {
+absl::Status DemandFromFlags(const Args& args, Demand& d) {
   d.set_organisation_id(args.Get("org"));
   d.set_title(args.Get("title"));
   d.set_description(args.Get("description"));
   d.set_industry(args.Get("industry"));
   d.set_deadline(args.Get("deadline"));
-  for (auto &i : args.GetList("ipc")) d.add_ipc_hints(i);
-  for (auto &k : args.GetList("keywords")) d.add_keywords(k);
+  for (auto& i : args.GetList("ipc")) d.add_ipc_hints(i);
+  for (auto& k : args.GetList("keywords")) d.add_keywords(k);
   if (absl::Status s =
           EnumListFromArgs(args, "deal_modes", v1::DealMode_descriptor(),
                            d.mutable_deal_modes());
@@ -45,8 +45,8 @@ absl::Status DemandFromFlags(const Args &args, Demand &d) {
   return absl::OkStatus();
 }
 
-void PrintWritten(const Connection &conn, const Demand &d, const char *verb,
-                  const std::string &where) {
+void PrintWritten(const Connection& conn, const Demand& d, const char* verb,
+                  const std::string& where) {
   if (conn.options().json) {
     PrintJson(d);
   } else {
@@ -55,9 +55,9 @@ void PrintWritten(const Connection &conn, const Demand &d, const char *verb,
   }
 }
 
-int Write(Connection &conn, const Args &args, bool update) {
+int Write(Connection& conn, const Args& args, bool update) {
   auto stub = v1::DemandService::NewStub(conn.channel());
-  auto send = [&](Demand d, const std::string &where) {
+  auto send = [&](Demand d, const std::string& where) {
     Demand resp;
     auto ctx = conn.NewContext();
     grpc::Status s;
@@ -94,7 +94,7 @@ int Write(Connection &conn, const Args &args, bool update) {
     return kExitFailure;
   }
   int ok = 0, failed = 0;
-  for (const auto &rec : *records) {
+  for (const auto& rec : *records) {
     const std::string where = absl::StrCat(path, ":", rec.line);
     Demand d;
     auto parsed = google::protobuf::util::JsonStringToMessage(rec.json, &d);
@@ -115,14 +115,14 @@ int Write(Connection &conn, const Args &args, bool update) {
   return failed == 0 ? kExitOk : kExitFailure;
 }
 
-int Submit(Connection &conn, const Args &args) {
+int Submit(Connection& conn, const Args& args) {
   return Write(conn, args, false);
 }
-int Update(Connection &conn, const Args &args) {
+int Update(Connection& conn, const Args& args) {
   return Write(conn, args, true);
 }
 
-int Get(Connection &conn, const Args &args) {
+int Get(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   auto stub = v1::DemandService::NewStub(conn.channel());
   v1::GetDemandRequest req;
@@ -139,7 +139,7 @@ int Get(Connection &conn, const Args &args) {
   return kExitOk;
 }
 
-int List(Connection &conn, const Args &args) {
+int List(Connection& conn, const Args& args) {
   if (!args.positional().empty()) return kExitUsage;
   v1::ListDemandsRequest req;
   req.set_organisation_id(args.Get("org"));
@@ -164,7 +164,7 @@ int List(Connection &conn, const Args &args) {
   grpc::Status s = stub->ListDemands(ctx.get(), req, &resp);
   if (!s.ok()) return ReportRpcError(s);
   if (conn.options().json) {
-    for (const auto &d : resp.demands()) PrintJson(d);
+    for (const auto& d : resp.demands()) PrintJson(d);
     if (!resp.next_page_token().empty()) {
       std::fprintf(stderr, "next_page_token: %s\n",
                    resp.next_page_token().c_str());
@@ -172,7 +172,7 @@ int List(Connection &conn, const Args &args) {
     return kExitOk;
   }
   Table t({"id", "status", "organisation", "industry", "district", "title"});
-  for (const auto &d : resp.demands()) {
+  for (const auto& d : resp.demands()) {
     t.AddRow({d.id(), EnumLabel(v1::DemandStatus_descriptor(), d.status()),
               d.organisation_id(), d.industry().empty() ? "-" : d.industry(),
               EnumLabel(v1::District_descriptor(), d.district()),
@@ -185,7 +185,7 @@ int List(Connection &conn, const Args &args) {
   return kExitOk;
 }
 
-int Close(Connection &conn, const Args &args) {
+int Close(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   v1::CloseDemandRequest req;
   req.set_id(args.positional()[0]);

@@ -41,7 +41,7 @@ struct Query {
   std::set<std::string> relevant;
 };
 
-absl::StatusOr<std::vector<Query>> ReadQueries(const std::string &path) {
+absl::StatusOr<std::vector<Query>> ReadQueries(const std::string& path) {
   auto bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
   std::vector<Query> out;
@@ -58,13 +58,13 @@ absl::StatusOr<std::vector<Query>> ReadQueries(const std::string &path) {
     }
     Query q;
     q.line = line;
-    const auto &f = obj.fields();
+    const auto& f = obj.fields();
     if (auto it = f.find("qid"); it != f.end())
       q.qid = it->second.string_value();
     if (auto it = f.find("text"); it != f.end())
       q.text = it->second.string_value();
     if (auto it = f.find("relevant"); it != f.end()) {
-      for (const auto &v : it->second.list_value().values()) {
+      for (const auto& v : it->second.list_value().values()) {
         q.relevant.insert(v.string_value());
       }
     }
@@ -80,7 +80,7 @@ absl::StatusOr<std::vector<Query>> ReadQueries(const std::string &path) {
 }
 
 // Nearest-rank percentile of sorted values.
-double Percentile(const std::vector<double> &sorted, double p) {
+double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   size_t rank = static_cast<size_t>(std::ceil(p * sorted.size()));
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
@@ -96,7 +96,7 @@ struct TempDir {
   }
 };
 
-int Eval(Connection &conn, const Args &args) {
+int Eval(Connection& conn, const Args& args) {
   if (!args.positional().empty() || !args.Has("corpus") ||
       !args.Has("queries")) {
     return kExitUsage;
@@ -186,7 +186,7 @@ int Eval(Connection &conn, const Args &args) {
     std::vector<double> latencies;
     const size_t n = queries->size();
     for (size_t i = 0; i < n; ++i) {
-      const Query &q = (*queries)[i];
+      const Query& q = (*queries)[i];
       v1::SuggestForTextRequest req;
       req.mutable_need()->set_text(q.text);
       req.set_top_k(static_cast<int32_t>(*top));

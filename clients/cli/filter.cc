@@ -11,10 +11,10 @@ const std::vector<std::string> kFilterFlags = {
     "deal_modes", "types", "owner_kinds",       "districts",
     "industries", "ipc",   "open_licence_only", "include_inactive"};
 
-absl::Status EnumListFromArgs(const Args &args, const std::string &flag,
-                              const google::protobuf::EnumDescriptor *desc,
-                              google::protobuf::RepeatedField<int> *out) {
-  for (const auto &word : args.GetList(flag)) {
+absl::Status EnumListFromArgs(const Args& args, const std::string& flag,
+                              const google::protobuf::EnumDescriptor* desc,
+                              google::protobuf::RepeatedField<int>* out) {
+  for (const auto& word : args.GetList(flag)) {
     auto v = ParseEnum(desc, word);
     if (!v.ok()) {
       return UsageError(absl::StrCat("--", flag, ": ", v.status().message()));
@@ -24,7 +24,7 @@ absl::Status EnumListFromArgs(const Args &args, const std::string &flag,
   return absl::OkStatus();
 }
 
-absl::Status FilterFromArgs(const Args &args, v1::PatentFilter &filter) {
+absl::Status FilterFromArgs(const Args& args, v1::PatentFilter& filter) {
   absl::Status s;
   if (!(s = EnumListFromArgs(args, "deal_modes", v1::DealMode_descriptor(),
                              filter.mutable_deal_modes()))
@@ -41,8 +41,8 @@ absl::Status FilterFromArgs(const Args &args, v1::PatentFilter &filter) {
            .ok()) {
     return s;
   }
-  for (auto &i : args.GetList("industries")) filter.add_industry_tags(i);
-  for (auto &i : args.GetList("ipc")) filter.add_ipc_prefixes(i);
+  for (auto& i : args.GetList("industries")) filter.add_industry_tags(i);
+  for (auto& i : args.GetList("ipc")) filter.add_ipc_prefixes(i);
   auto open_only = args.GetBool("open_licence_only");
   if (!open_only.ok()) return open_only.status();
   filter.set_open_licence_only(*open_only);
@@ -52,7 +52,7 @@ absl::Status FilterFromArgs(const Args &args, v1::PatentFilter &filter) {
   return absl::OkStatus();
 }
 
-int UsageFailure(const absl::Status &status) {
+int UsageFailure(const absl::Status& status) {
   std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
   return kExitUsage;
 }

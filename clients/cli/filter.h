@@ -16,15 +16,15 @@ namespace patentmatch::cli {
 // --open_licence_only --include_inactive
 extern const std::vector<std::string> kFilterFlags;
 
-absl::Status FilterFromArgs(const Args &args, v1::PatentFilter &filter);
+absl::Status FilterFromArgs(const Args& args, v1::PatentFilter& filter);
 
 // Parses a comma-separated enum list flag into `out`.
-absl::Status EnumListFromArgs(const Args &args, const std::string &flag,
-                              const google::protobuf::EnumDescriptor *desc,
-                              google::protobuf::RepeatedField<int> *out);
+absl::Status EnumListFromArgs(const Args& args, const std::string& flag,
+                              const google::protobuf::EnumDescriptor* desc,
+                              google::protobuf::RepeatedField<int>* out);
 
 // Prints a usage error for `status` and returns kExitUsage.
-int UsageFailure(const absl::Status &status);
+int UsageFailure(const absl::Status& status);
 
 }  // namespace patentmatch::cli
 

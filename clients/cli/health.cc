@@ -16,7 +16,7 @@ namespace {
 
 constexpr char kCheckMethod[] = "/grpc.health.v1.Health/Check";
 
-const char *ServingStatusName(uint64_t status) {
+const char* ServingStatusName(uint64_t status) {
   switch (status) {
     case 0:
       return "UNKNOWN";
@@ -31,7 +31,7 @@ const char *ServingStatusName(uint64_t status) {
   }
 }
 
-int Health(Connection &conn, const Args &args) {
+int Health(Connection& conn, const Args& args) {
   if (!args.positional().empty()) return kExitUsage;
   const std::string service = args.Get("service");
   // Field 1, wire type 2 (length-delimited); an empty name is no bytes.
@@ -63,8 +63,8 @@ int Health(Connection &conn, const Args &args) {
     return kExitFailure;
   }
   std::string bytes;
-  for (const auto &s : slices) {
-    bytes.append(reinterpret_cast<const char *>(s.begin()), s.size());
+  for (const auto& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   }
   google::protobuf::UnknownFieldSet fields;
   if (!fields.ParseFromString(bytes)) {
@@ -73,7 +73,7 @@ int Health(Connection &conn, const Args &args) {
   }
   uint64_t serving = 0;  // absent field: proto3 default UNKNOWN
   for (int i = 0; i < fields.field_count(); ++i) {
-    const auto &f = fields.field(i);
+    const auto& f = fields.field(i);
     if (f.number() == 1 &&
         f.type() == google::protobuf::UnknownField::TYPE_VARINT) {
       serving = f.varint();

@@ -83,7 +83,7 @@ class Progress {
   bool shown_ = false;
 };
 
-std::string FieldErrorText(const v1::FieldError &e) {
+std::string FieldErrorText(const v1::FieldError& e) {
   return e.field().empty() ? e.message()
                            : absl::StrCat(e.field(), ": ", e.message());
 }
@@ -98,8 +98,8 @@ struct Stream {
 
 }  // namespace
 
-ImportFileResult ImportFile(const Connection &conn, const std::string &path,
-                            const ImportOptions &options) {
+ImportFileResult ImportFile(const Connection& conn, const std::string& path,
+                            const ImportOptions& options) {
   ImportFileResult result;
   result.file = path;
   const auto start = Clock::now();
@@ -115,7 +115,7 @@ ImportFileResult ImportFile(const Connection &conn, const std::string &path,
   const int64_t batch = options.batch > 0 ? options.batch : 1000;
 
   int64_t rejections_shown = 0;
-  auto report_rejection = [&](int64_t line, const std::string &text) {
+  auto report_rejection = [&](int64_t line, const std::string& text) {
     ++rejections_shown;
     if (options.max_rejections_shown >= 0 &&
         rejections_shown > options.max_rejections_shown) {
@@ -126,7 +126,7 @@ ImportFileResult ImportFile(const Connection &conn, const std::string &path,
                  static_cast<long long>(line), text.c_str());
   };
   int64_t warnings_shown = 0;
-  auto report_warning = [&](int64_t line, const v1::FieldError &w) {
+  auto report_warning = [&](int64_t line, const v1::FieldError& w) {
     ++result.warnings;
     if (warnings_shown >= kMaxWarningsShown) return;
     ++warnings_shown;
@@ -152,17 +152,17 @@ ImportFileResult ImportFile(const Connection &conn, const std::string &path,
       result.rpc_status = status;
       return false;
     }
-    const auto &r = s->response;
+    const auto& r = s->response;
     result.created += r.created();
     result.updated += r.updated();
     result.rejected += r.rejected();
-    for (const auto &rec : r.results()) {
-      for (const auto &w : rec.warnings()) report_warning(rec.source_line(), w);
+    for (const auto& rec : r.results()) {
+      for (const auto& w : rec.warnings()) report_warning(rec.source_line(), w);
       if (rec.outcome() != v1::ImportRecordResult::REJECTED) continue;
       if (rec.errors_size() == 0) {
         report_rejection(rec.source_line(), "rejected by the server");
       }
-      for (const auto &e : rec.errors()) {
+      for (const auto& e : rec.errors()) {
         report_rejection(rec.source_line(), FieldErrorText(e));
       }
     }
@@ -172,11 +172,11 @@ ImportFileResult ImportFile(const Connection &conn, const std::string &path,
   bool server_ok = true;
   while (auto rec = (*reader)->Next()) {
     ++result.received;
-    for (const auto &w : rec->warnings) report_warning(rec->line, w);
+    for (const auto& w : rec->warnings) report_warning(rec->line, w);
     if (!rec->errors.empty()) {
       ++result.rejected;
       ++result.rejected_local;
-      for (const auto &e : rec->errors) {
+      for (const auto& e : rec->errors) {
         report_rejection(rec->line, FieldErrorText(e));
       }
     } else {

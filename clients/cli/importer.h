@@ -37,8 +37,8 @@ struct ImportFileResult {
 
 // Imports one file; the result says whether it could be read and whether
 // the server failed.
-ImportFileResult ImportFile(const Connection &conn, const std::string &path,
-                            const ImportOptions &options);
+ImportFileResult ImportFile(const Connection& conn, const std::string& path,
+                            const ImportOptions& options);
 
 }  // namespace patentmatch::cli
 

@@ -17,19 +17,19 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto *group : {&OrgCommands, &PatentCommands, &DemandCommands,
+  for (auto* group : {&OrgCommands, &PatentCommands, &DemandCommands,
                       &MatchCommands, &HealthCommands, &EvalCommands}) {
-    for (auto &c : group()) all.push_back(std::move(c));
+    for (auto& c : group()) all.push_back(std::move(c));
   }
   return all;
 }
 
-std::string CommandWords(const Command &c) {
+std::string CommandWords(const Command& c) {
   return c.name.empty() ? c.group : absl::StrCat(c.group, " ", c.name);
 }
 
-void PrintUsage(std::FILE *out, const std::vector<Command> &commands,
-                const std::string &only_group) {
+void PrintUsage(std::FILE* out, const std::vector<Command>& commands,
+                const std::string& only_group) {
   std::fprintf(out,
                "usage: patentmatch [--server=HOST:PORT] [--deadline_ms=N] "
                "[--json] GROUP COMMAND [ARGS]\n\n"
@@ -39,16 +39,16 @@ void PrintUsage(std::FILE *out, const std::vector<Command> &commands,
                "  --deadline_ms  deadline of each call (default 10000)\n"
                "  --json         print protobuf JSON, one object per line\n\n"
                "Commands:\n");
-  for (const auto &c : commands) {
+  for (const auto& c : commands) {
     if (!only_group.empty() && c.group != only_group) continue;
     std::fprintf(out, "  %s %s\n      %s\n", CommandWords(c).c_str(),
                  c.usage.c_str(), c.summary.c_str());
   }
 }
 
-int Run(int argc, char **argv) {
+int Run(int argc, char** argv) {
   GlobalOptions opts;
-  if (const char *env = std::getenv("PATENTMATCH_SERVER"); env && *env) {
+  if (const char* env = std::getenv("PATENTMATCH_SERVER"); env && *env) {
     opts.server = env;
   }
   std::vector<std::string> words(argv + 1, argv + argc);
@@ -63,7 +63,7 @@ int Run(int argc, char **argv) {
     return kExitUsage;
   }
   const std::vector<Command> commands = AllCommands();
-  const auto &pos = args.positional();
+  const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {
     bool asked = !pos.empty() || args.Has("help");
     std::string group = pos.size() > 1 ? pos[1] : "";
@@ -73,10 +73,10 @@ int Run(int argc, char **argv) {
 
   // Find the group, then the command inside it ("health" and "eval" have
   // no sub-command word).
-  const Command *found = nullptr;
+  const Command* found = nullptr;
   bool group_exists = false;
   size_t consumed = 1;
-  for (const auto &c : commands) {
+  for (const auto& c : commands) {
     if (c.group != pos[0]) continue;
     group_exists = true;
     if (c.name.empty()) {
@@ -117,7 +117,7 @@ int Run(int argc, char **argv) {
   {
     // Drop the group and command words (first occurrences, in order).
     size_t dropped = 0;
-    for (const auto &w : rest) {
+    for (const auto& w : rest) {
       if (dropped < consumed && w == pos[dropped]) {
         ++dropped;
         continue;
@@ -150,4 +150,4 @@ int Run(int argc, char **argv) {
 }  // namespace
 }  // namespace patentmatch::cli
 
-int main(int argc, char **argv) { return patentmatch::cli::Run(argc, argv); }
+int main(int argc, char** argv) { return patentmatch::cli::Run(argc, argv); }

@@ -10,23 +10,23 @@
 namespace patentmatch::cli {
 namespace {
 
-absl::StatusOr<int32_t> TopK(const Args &args) {
+absl::StatusOr<int32_t> TopK(const Args& args) {
   auto top = args.GetInt("top", 10);
   if (!top.ok()) return top.status();
   if (*top <= 0 || *top > 100) return UsageError("--top must be 1..100");
   return static_cast<int32_t>(*top);
 }
 
-int PrintSuggestions(const Connection &conn, const v1::SuggestResponse &resp) {
+int PrintSuggestions(const Connection& conn, const v1::SuggestResponse& resp) {
   if (conn.options().json) {
-    for (const auto &m : resp.matches()) PrintJson(m);
+    for (const auto& m : resp.matches()) PrintJson(m);
   } else {
     PrintPatentMatches(resp);
   }
   return kExitOk;
 }
 
-int Demand(Connection &conn, const Args &args) {
+int Demand(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   auto top = TopK(args);
   if (!top.ok()) return UsageFailure(top.status());
@@ -44,16 +44,16 @@ int Demand(Connection &conn, const Args &args) {
   return PrintSuggestions(conn, resp);
 }
 
-int Text(Connection &conn, const Args &args) {
+int Text(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   auto top = TopK(args);
   if (!top.ok()) return UsageFailure(top.status());
   v1::SuggestForTextRequest req;
   req.set_top_k(*top);
-  v1::NeedQuery *need = req.mutable_need();
+  v1::NeedQuery* need = req.mutable_need();
   need->set_text(args.positional()[0]);
-  for (auto &i : args.GetList("ipc")) need->add_ipc_hints(i);
-  for (auto &k : args.GetList("keywords")) need->add_keywords(k);
+  for (auto& i : args.GetList("ipc")) need->add_ipc_hints(i);
+  for (auto& k : args.GetList("keywords")) need->add_keywords(k);
   need->set_industry(args.Get("industry"));
   if (absl::Status s =
           EnumListFromArgs(args, "deal_modes", v1::DealMode_descriptor(),
@@ -71,7 +71,7 @@ int Text(Connection &conn, const Args &args) {
   }
   // --ipc and --deal_modes describe the need (soft, ranked), not hard
   // filters; the remaining filter flags do filter.
-  v1::PatentFilter *filter = req.mutable_filter();
+  v1::PatentFilter* filter = req.mutable_filter();
   if (absl::Status s =
           EnumListFromArgs(args, "types", v1::PatentType_descriptor(),
                            filter->mutable_patent_types());
@@ -89,7 +89,7 @@ int Text(Connection &conn, const Args &args) {
   return PrintSuggestions(conn, resp);
 }
 
-int Patent(Connection &conn, const Args &args) {
+int Patent(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   auto top = TopK(args);
   if (!top.ok()) return UsageFailure(top.status());
@@ -102,7 +102,7 @@ int Patent(Connection &conn, const Args &args) {
   grpc::Status s = stub->MatchDemandsForPatent(ctx.get(), req, &resp);
   if (!s.ok()) return ReportRpcError(s);
   if (conn.options().json) {
-    for (const auto &m : resp.matches()) PrintJson(m);
+    for (const auto& m : resp.matches()) PrintJson(m);
   } else {
     PrintDemandMatches(resp);
   }

@@ -11,7 +11,7 @@ namespace {
 
 using v1::Organisation;
 
-absl::Status OrgFromFlags(const Args &args, Organisation &org) {
+absl::Status OrgFromFlags(const Args& args, Organisation& org) {
   org.set_id(args.Get("id"));
   org.set_name(args.Get("name"));
   org.set_credit_code(args.Get("credit_code"));
@@ -25,7 +25,7 @@ absl::Status OrgFromFlags(const Args &args, Organisation &org) {
     if (!d.ok()) return d.status();
     org.set_district(static_cast<v1::District>(*d));
   }
-  for (const char *name :
+  for (const char* name :
        {"high_tech", "specialised", "incubation", "sample"}) {
     auto b = args.GetBool(name);
     if (!b.ok()) return b.status();
@@ -35,14 +35,14 @@ absl::Status OrgFromFlags(const Args &args, Organisation &org) {
     if (std::string(name) == "incubation") org.set_incubation_pool(*b);
     if (std::string(name) == "sample") org.set_sample(*b);
   }
-  for (auto &i : args.GetList("industries")) org.add_industries(i);
+  for (auto& i : args.GetList("industries")) org.add_industries(i);
   if (org.name().empty()) return UsageError("--name is required (or --file)");
   return absl::OkStatus();
 }
 
 // Returns true when the server accepted the organisation.
-bool RegisterOne(Connection &conn, v1::OrganisationService::Stub &stub,
-                 const Organisation &org, const std::string &where) {
+bool RegisterOne(Connection& conn, v1::OrganisationService::Stub& stub,
+                 const Organisation& org, const std::string& where) {
   v1::RegisterOrganisationRequest req;
   *req.mutable_organisation() = org;
   Organisation resp;
@@ -62,7 +62,7 @@ bool RegisterOne(Connection &conn, v1::OrganisationService::Stub &stub,
   return true;
 }
 
-int Register(Connection &conn, const Args &args) {
+int Register(Connection& conn, const Args& args) {
   auto stub = v1::OrganisationService::NewStub(conn.channel());
   if (!args.Has("file")) {
     Organisation org;
@@ -80,7 +80,7 @@ int Register(Connection &conn, const Args &args) {
     return kExitFailure;
   }
   int ok = 0, failed = 0;
-  for (const auto &rec : *records) {
+  for (const auto& rec : *records) {
     std::string where = absl::StrCat(path, ":", rec.line);
     Organisation org;
     auto parsed = google::protobuf::util::JsonStringToMessage(rec.json, &org);
@@ -101,7 +101,7 @@ int Register(Connection &conn, const Args &args) {
   return failed == 0 ? kExitOk : kExitFailure;
 }
 
-int Get(Connection &conn, const Args &args) {
+int Get(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   auto stub = v1::OrganisationService::NewStub(conn.channel());
   v1::GetOrganisationRequest req;
@@ -118,7 +118,7 @@ int Get(Connection &conn, const Args &args) {
   return kExitOk;
 }
 
-int List(Connection &conn, const Args &args) {
+int List(Connection& conn, const Args& args) {
   if (!args.positional().empty()) return kExitUsage;
   v1::ListOrganisationsRequest req;
   if (args.Has("kind")) {
@@ -153,7 +153,7 @@ int List(Connection &conn, const Args &args) {
   grpc::Status s = stub->ListOrganisations(ctx.get(), req, &resp);
   if (!s.ok()) return ReportRpcError(s);
   if (conn.options().json) {
-    for (const auto &o : resp.organisations()) PrintJson(o);
+    for (const auto& o : resp.organisations()) PrintJson(o);
     if (!resp.next_page_token().empty()) {
       std::fprintf(stderr, "next_page_token: %s\n",
                    resp.next_page_token().c_str());
@@ -161,7 +161,7 @@ int List(Connection &conn, const Args &args) {
     return kExitOk;
   }
   Table t({"id", "kind", "district", "flags", "name"});
-  for (const auto &o : resp.organisations()) {
+  for (const auto& o : resp.organisations()) {
     std::string flags;
     if (o.high_tech()) flags += "H";
     if (o.specialised_sophisticated()) flags += "S";

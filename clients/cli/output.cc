@@ -19,7 +19,7 @@ namespace {
 
 // Decodes one UTF-8 sequence at s[i]; advances i. Invalid bytes decode as
 // U+FFFD one byte at a time, so broken input still prints.
-char32_t NextCodePoint(absl::string_view s, size_t &i) {
+char32_t NextCodePoint(absl::string_view s, size_t& i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   int len = c < 0x80           ? 1
             : (c >> 5) == 0x6  ? 2
@@ -63,18 +63,18 @@ int CodePointWidth(char32_t c) {
   return 1;
 }
 
-std::string Or(const std::string &s, const std::string &dflt = "-") {
+std::string Or(const std::string& s, const std::string& dflt = "-") {
   return s.empty() ? dflt : s;
 }
 
-void Line(const std::string &label, const std::string &value) {
+void Line(const std::string& label, const std::string& value) {
   if (value.empty()) return;
   std::printf("%-18s %s\n", (label + ":").c_str(), value.c_str());
 }
 
 std::string YesNo(bool b) { return b ? "yes" : "no"; }
 
-void PrintExplanation(const v1::Explanation &e, const std::string &indent) {
+void PrintExplanation(const v1::Explanation& e, const std::string& indent) {
   if (!e.summary().empty()) {
     std::printf("%s%s\n", indent.c_str(), e.summary().c_str());
   }
@@ -91,7 +91,7 @@ void PrintExplanation(const v1::Explanation &e, const std::string &indent) {
   if (e.features_size() == 0) return;
   std::printf("%s%-22s %7s %7s %8s  %s\n", indent.c_str(), "feature", "value",
               "weight", "contrib", "reason");
-  for (const auto &f : e.features()) {
+  for (const auto& f : e.features()) {
     std::printf("%s%-22s %7.3f %7.3f %8.3f  %s\n", indent.c_str(),
                 f.feature().c_str(), f.value(), f.weight(), f.contribution(),
                 f.reason().c_str());
@@ -132,7 +132,7 @@ std::string PadToWidth(absl::string_view utf8, int width) {
 }
 
 int TerminalWidth() {
-  if (const char *cols = std::getenv("COLUMNS")) {
+  if (const char* cols = std::getenv("COLUMNS")) {
     int n = 0;
     if (absl::SimpleAtoi(cols, &n) && n > 20) return n;
   }
@@ -144,7 +144,7 @@ int TerminalWidth() {
   return 100;
 }
 
-void PrintJson(const google::protobuf::Message &message) {
+void PrintJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -165,18 +165,18 @@ void Table::AddRow(std::vector<std::string> row) {
   rows_.push_back(std::move(row));
 }
 
-void Table::Print(std::FILE *out) const {
+void Table::Print(std::FILE* out) const {
   std::vector<int> widths(header_.size());
   for (size_t c = 0; c < header_.size(); ++c) {
     widths[c] = DisplayWidth(header_[c]);
-    for (const auto &r : rows_)
+    for (const auto& r : rows_)
       widths[c] = std::max(widths[c], DisplayWidth(r[c]));
   }
   // The last column (usually a title) takes what is left of the terminal.
   int fixed = 0;
   for (size_t c = 0; c + 1 < widths.size(); ++c) fixed += widths[c] + 2;
   int last = std::max(20, TerminalWidth() - fixed - 1);
-  auto print_row = [&](const std::vector<std::string> &r) {
+  auto print_row = [&](const std::vector<std::string>& r) {
     std::string line;
     for (size_t c = 0; c < r.size(); ++c) {
       if (c + 1 == r.size()) {
@@ -188,21 +188,21 @@ void Table::Print(std::FILE *out) const {
     std::fprintf(out, "%s\n", line.c_str());
   };
   print_row(header_);
-  for (const auto &r : rows_) print_row(r);
+  for (const auto& r : rows_) print_row(r);
 }
 
 std::string JoinIpc(
-    const google::protobuf::RepeatedPtrField<std::string> &ipc) {
+    const google::protobuf::RepeatedPtrField<std::string>& ipc) {
   return absl::StrJoin(ipc, ", ");
 }
 
-std::string DealModesLabel(const google::protobuf::RepeatedField<int> &modes) {
+std::string DealModesLabel(const google::protobuf::RepeatedField<int>& modes) {
   std::vector<std::string> out;
   for (int m : modes) out.push_back(EnumLabel(v1::DealMode_descriptor(), m));
   return absl::StrJoin(out, ", ");
 }
 
-void PrintListing(const v1::PatentListing &p) {
+void PrintListing(const v1::PatentListing& p) {
   Line("id", p.id());
   Line("title", p.title());
   Line("publication", p.publication_number());
@@ -234,7 +234,7 @@ void PrintListing(const v1::PatentListing &p) {
   Line("expires", p.expiry_date());
   Line("deal modes", DealModesLabel(p.deal_modes()));
   if (p.has_open_licence()) {
-    const auto &o = p.open_licence();
+    const auto& o = p.open_licence();
     Line("open licence",
          absl::StrFormat("royalty %.2f%% / %d yuan, %d years, declared %s",
                          o.royalty_rate_percent(), o.royalty_fixed_yuan(),
@@ -252,7 +252,7 @@ void PrintListing(const v1::PatentListing &p) {
   Line("claims", p.claims());
 }
 
-void PrintOrganisation(const v1::Organisation &o) {
+void PrintOrganisation(const v1::Organisation& o) {
   Line("id", o.id());
   Line("name", o.name());
   Line("kind", EnumLabel(v1::OrganisationKind_descriptor(), o.kind()));
@@ -265,7 +265,7 @@ void PrintOrganisation(const v1::Organisation &o) {
   if (o.sample()) Line("sample", "yes (demo data)");
 }
 
-void PrintDemand(const v1::Demand &d) {
+void PrintDemand(const v1::Demand& d) {
   Line("id", d.id());
   Line("title", d.title());
   Line("organisation", d.organisation_id());
@@ -290,7 +290,7 @@ void PrintDemand(const v1::Demand &d) {
   Line("description", d.description());
 }
 
-void PrintPatentMatches(const v1::SuggestResponse &response) {
+void PrintPatentMatches(const v1::SuggestResponse& response) {
   if (response.matches_size() == 0) {
     std::printf("no matches (%lld candidates considered)\n",
                 static_cast<long long>(response.candidates_considered()));
@@ -298,7 +298,7 @@ void PrintPatentMatches(const v1::SuggestResponse &response) {
   }
   int title_width = std::max(20, TerminalWidth() - 4 - 2 - 7 - 2 - 16 - 2 - 1);
   std::printf("%4s  %7s  %-16s  %s\n", "rank", "score", "id", "title");
-  for (const auto &m : response.matches()) {
+  for (const auto& m : response.matches()) {
     std::printf("%4d  %7.4f  %s  %s\n", m.rank(), m.score(),
                 PadToWidth(m.patent().id(), 16).c_str(),
                 TruncateToWidth(Or(m.patent().title(), m.patent().abstract()),
@@ -312,14 +312,14 @@ void PrintPatentMatches(const v1::SuggestResponse &response) {
               static_cast<long long>(response.candidates_considered()));
 }
 
-void PrintDemandMatches(const v1::MatchDemandsForPatentResponse &response) {
+void PrintDemandMatches(const v1::MatchDemandsForPatentResponse& response) {
   if (response.matches_size() == 0) {
     std::printf("no open needs match\n");
     return;
   }
   int title_width = std::max(20, TerminalWidth() - 4 - 2 - 7 - 2 - 16 - 2 - 1);
   std::printf("%4s  %7s  %-16s  %s\n", "rank", "score", "demand", "title");
-  for (const auto &m : response.matches()) {
+  for (const auto& m : response.matches()) {
     std::printf("%4d  %7.4f  %s  %s\n", m.rank(), m.score(),
                 PadToWidth(m.demand().id(), 16).c_str(),
                 TruncateToWidth(m.demand().title(), title_width).c_str());

@@ -27,7 +27,7 @@ std::string PadToWidth(absl::string_view utf8, int width);
 int TerminalWidth();
 
 // One message as a single line of protobuf JSON on stdout.
-void PrintJson(const google::protobuf::Message &message);
+void PrintJson(const google::protobuf::Message& message);
 
 // A simple left-aligned table: header, then rows, columns separated by two
 // spaces. The last column is truncated to fit the terminal.
@@ -35,7 +35,7 @@ class Table {
  public:
   explicit Table(std::vector<std::string> header);
   void AddRow(std::vector<std::string> row);
-  void Print(std::FILE *out = stdout) const;
+  void Print(std::FILE* out = stdout) const;
   bool empty() const { return rows_.empty(); }
 
  private:
@@ -44,17 +44,17 @@ class Table {
 };
 
 // Full views of single entities ("patent get", "org get", ...).
-void PrintListing(const v1::PatentListing &listing);
-void PrintOrganisation(const v1::Organisation &org);
-void PrintDemand(const v1::Demand &demand);
+void PrintListing(const v1::PatentListing& listing);
+void PrintOrganisation(const v1::Organisation& org);
+void PrintDemand(const v1::Demand& demand);
 
 // Ranked matches with their explanations indented under each row.
-void PrintPatentMatches(const v1::SuggestResponse &response);
-void PrintDemandMatches(const v1::MatchDemandsForPatentResponse &response);
+void PrintPatentMatches(const v1::SuggestResponse& response);
+void PrintDemandMatches(const v1::MatchDemandsForPatentResponse& response);
 
 // "H01M 4/525, G06F"; deal modes as "licence_open, transfer".
-std::string JoinIpc(const google::protobuf::RepeatedPtrField<std::string> &ipc);
-std::string DealModesLabel(const google::protobuf::RepeatedField<int> &modes);
+std::string JoinIpc(const google::protobuf::RepeatedPtrField<std::string>& ipc);
+std::string DealModesLabel(const google::protobuf::RepeatedField<int>& modes);
 
 }  // namespace patentmatch::cli
 

@@ -17,7 +17,7 @@ namespace {
 using v1::PatentListing;
 
 // Create and update read the same files: one JSON object, or JSON Lines.
-int WriteListings(Connection &conn, const Args &args, bool update) {
+int WriteListings(Connection& conn, const Args& args, bool update) {
   if (!args.Has("file") || !args.positional().empty()) return kExitUsage;
   const std::string path = args.Get("file");
   auto records = ReadJsonRecords(path, PatentListing());
@@ -28,7 +28,7 @@ int WriteListings(Connection &conn, const Args &args, bool update) {
   }
   auto stub = v1::PatentService::NewStub(conn.channel());
   int failed = 0;
-  for (const auto &rec : *records) {
+  for (const auto& rec : *records) {
     const std::string where = absl::StrCat(path, ":", rec.line);
     PatentListing listing;
     auto parsed =
@@ -66,14 +66,14 @@ int WriteListings(Connection &conn, const Args &args, bool update) {
   return failed == 0 ? kExitOk : kExitFailure;
 }
 
-int Create(Connection &conn, const Args &args) {
+int Create(Connection& conn, const Args& args) {
   return WriteListings(conn, args, /*update=*/false);
 }
-int Update(Connection &conn, const Args &args) {
+int Update(Connection& conn, const Args& args) {
   return WriteListings(conn, args, /*update=*/true);
 }
 
-int Get(Connection &conn, const Args &args) {
+int Get(Connection& conn, const Args& args) {
   if (args.positional().size() != 1) return kExitUsage;
   auto stub = v1::PatentService::NewStub(conn.channel());
   v1::GetPatentRequest req;
@@ -90,7 +90,7 @@ int Get(Connection &conn, const Args &args) {
   return kExitOk;
 }
 
-int Withdraw(Connection &conn, const Args &args) {
+int Withdraw(Connection& conn, const Args& args) {
   if (args.positional().size() != 1 || !args.Has("reason")) return kExitUsage;
   auto reason =
       ParseEnum(v1::WithdrawalReason_descriptor(), args.Get("reason"));
@@ -115,7 +115,7 @@ int Withdraw(Connection &conn, const Args &args) {
   return kExitOk;
 }
 
-int Search(Connection &conn, const Args &args) {
+int Search(Connection& conn, const Args& args) {
   if (args.positional().size() > 1) return kExitUsage;
   v1::SearchPatentsRequest req;
   if (!args.positional().empty()) req.set_query(args.positional()[0]);
@@ -132,7 +132,7 @@ int Search(Connection &conn, const Args &args) {
   grpc::Status s = stub->SearchPatents(ctx.get(), req, &resp);
   if (!s.ok()) return ReportRpcError(s);
   if (conn.options().json) {
-    for (const auto &h : resp.hits()) PrintJson(h);
+    for (const auto& h : resp.hits()) PrintJson(h);
     if (!resp.next_page_token().empty()) {
       std::fprintf(stderr, "next_page_token: %s\n",
                    resp.next_page_token().c_str());
@@ -141,8 +141,8 @@ int Search(Connection &conn, const Args &args) {
   }
   Table t({"#", "relevance", "id", "type", "IPC", "title"});
   int n = 0;
-  for (const auto &h : resp.hits()) {
-    const auto &p = h.listing();
+  for (const auto& h : resp.hits()) {
+    const auto& p = h.listing();
     std::string ipc = p.ipc_codes_size() > 0 ? p.ipc_codes(0) : "-";
     if (p.ipc_codes_size() > 1)
       absl::StrAppend(&ipc, " +", p.ipc_codes_size() - 1);
@@ -159,7 +159,7 @@ int Search(Connection &conn, const Args &args) {
   return kExitOk;
 }
 
-int Import(Connection &conn, const Args &args) {
+int Import(Connection& conn, const Args& args) {
   if (args.positional().empty()) return kExitUsage;
   auto batch = args.GetInt("batch", 1000);
   if (!batch.ok()) return UsageFailure(batch.status());
@@ -168,7 +168,7 @@ int Import(Connection &conn, const Args &args) {
   options.batch = *batch;
   options.show_progress = !args.Has("quiet");
   bool failed = false;
-  for (const auto &path : args.positional()) {
+  for (const auto& path : args.positional()) {
     ImportFileResult r = ImportFile(conn, path, options);
     failed = failed || r.read_failed || !r.rpc_status.ok();
     if (r.read_failed) continue;

@@ -5,9 +5,10 @@
 // by line and field and keep every good row.
 //
 //   auto reader = PatentFileReader::Open("export.csv");
-//   if (!reader.ok()) ...;  // unreadable file, unknown format, no usable header
-//   while (auto rec = (*reader)->Next()) {
-//     if (!rec->errors.empty()) report(rec->line, rec->errors); else send(rec->listing);
+//   if (!reader.ok()) ...;  // unreadable file, unknown format, no usable
+//   header while (auto rec = (*reader)->Next()) {
+//     if (!rec->errors.empty()) report(rec->line, rec->errors); else
+//     send(rec->listing);
 //   }
 //
 // The reader only parses and maps fields; it does not decide whether a

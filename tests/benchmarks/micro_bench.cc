@@ -152,7 +152,8 @@ void BM_ScorePair(benchmark::State& state) {
   const v1::NeedQuery need = FullNeed();
   const v1::PatentListing listing = FullListing();
   const matcher::PairEvidence evidence{
-      .text_relevance = 0.82, .matched_terms = {"打印机", "纸盒", "规格", "纸张"}};
+      .text_relevance = 0.82,
+      .matched_terms = {"打印机", "纸盒", "规格", "纸张"}};
   const matcher::RankingWeights weights;
   const absl::CivilDay today(2025, 6, 1);
   size_t features = 0;

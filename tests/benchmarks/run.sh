@@ -78,11 +78,17 @@ run() {
   local log="$DIR/scale_$name.log"
   local before; before=$(load)
   echo "== pm_scale_bench $name (load before: $before; log $log)"
+  # Our own data dir, removed here: a run stopped by the time limit cannot
+  # clean up after itself.
+  local data="$DIR/data_$name"
+  rm -rf "$data"
   if ! timeout --signal=INT --kill-after=60 "$limit" "$SCALE" \
       --corpus="$corpus" --queries="$NEED_QUERIES" --clients="$CLIENTS" \
-      --seconds="$SECONDS_LOAD" "$@" 2>"$DIR/scale_$name.stderr" | tee "$log"; then
+      --seconds="$SECONDS_LOAD" --data_dir="$data" "$@" \
+      2>"$DIR/scale_$name.stderr" | tee "$log"; then
     echo "   ($name failed or hit the ${limit}s limit; see $log and $DIR/scale_$name.stderr)"
   fi
+  rm -rf "$data"
   local summary; summary=$(grep '^patents=' "$log" || true)
   [[ -z "$summary" ]] && { ROWS+=("| $name | failed | | | | | | | | | | $before |"); return; }
   v() { field "$1" "$log"; }
@@ -92,9 +98,29 @@ run() {
 START_LOAD=$(load)
 START_TIME=$(date +%s)
 echo "== machine"; machine; echo "- load at start: $START_LOAD"
+# estimate_1m LOG: minutes the 1M step should take, assuming the 100k run's
+# import and rebuild rates hold and query latency grows linearly (the
+# sequential step makes 60 queries x 2 passes at 1M).
+estimate_1m() {
+  local imp reb p50
+  imp=$(field import_per_s "$1"); reb=$(field rebuild_s "$1"); p50=$(field p50_ms "$1")
+  [[ -z "$imp" || -z "$reb" || -z "$p50" ]] && return 1
+  awk -v i="$imp" -v r="$reb" -v p="$p50" -v s="$SECONDS_LOAD" 'BEGIN {
+    printf "~%.0f min (generation ~2 min, import %.0f min at %s/s, rebuild %.0f min, queries %.0f min)",
+      (100 + 1e6/i + 10*r + 120*p*10/1000 + s + 30) / 60, 1e6/i/60, i, 10*r/60, 120*p*10/1000/60 }'
+}
+
 if [[ $WITH_1M -eq 1 ]]; then
-  echo "== --with-1m: the 1M step alone takes long; an estimate from the 100k" \
-       "run is printed before it starts"
+  # Before anything runs: from an earlier 100k log if there is one, else from
+  # the rates measured on a 2-core AMD EPYC (468 patents/s, rebuild 274 s and
+  # p50 170 ms at 100k).
+  if est=$(estimate_1m "$DIR/scale_100k.log"); then
+    echo "== 1M expected (from the last 100k run in $DIR): $est"
+  else
+    echo "== 1M expected (2-core reference machine): ~95 min (import ~36 min," \
+         "rebuild ~46 min, queries ~4 min); re-estimated after the 100k run"
+  fi
+  echo "   limit for the 1M run: $((RUN_LIMIT_1M / 60)) min"
 fi
 
 C10K=$(corpus_file 10000)
@@ -105,18 +131,8 @@ run 10k "$C10K" "$RUN_LIMIT"
 run 100k "$C100K" "$RUN_LIMIT"
 
 if [[ $WITH_1M -eq 1 ]]; then
-  # Estimate from the 100k run, assuming import and rebuild rates hold and
-  # query latency grows linearly with the corpus (the sequential step makes
-  # 60 queries × 2 passes at 1M).
-  IMP=$(field import_per_s "$DIR/scale_100k.log")
-  REB=$(field rebuild_s "$DIR/scale_100k.log")
-  P50=$(field p50_ms "$DIR/scale_100k.log")
-  if [[ -n "$IMP" && -n "$REB" && -n "$P50" ]]; then
-    EST=$(awk -v i="$IMP" -v r="$REB" -v p="$P50" -v s="$SECONDS_LOAD" \
-      'BEGIN { printf "%.0f", 100 + 1e6/i + 10*r + 120*p*10/1000 + s + 30 }')
-    echo "== 1M estimate: ~$((EST / 60)) min (generation ~2 min, import at" \
-         "${IMP}/s, rebuild ~$(awk -v r="$REB" 'BEGIN{printf "%.0f", 10*r}') s);" \
-         "limit $((RUN_LIMIT_1M / 60)) min"
+  if est=$(estimate_1m "$DIR/scale_100k.log"); then
+    echo "== 1M expected (from this 100k run): $est; limit $((RUN_LIMIT_1M / 60)) min"
   else
     echo "== 1M estimate unavailable (100k run failed); limit $((RUN_LIMIT_1M / 60)) min"
   fi

@@ -128,8 +128,8 @@ absl::StatusOr<std::vector<std::string>> ReadQueries(const std::string& path) {
   while (std::getline(in, line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     v1::NeedQuery need;  // {"text": ...}; qid, relevant ignored
-    auto status = google::protobuf::util::JsonStringToMessage(line, &need,
-                                                              options);
+    auto status =
+        google::protobuf::util::JsonStringToMessage(line, &need, options);
     if (!status.ok() || need.text().empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": line without \"text\": ", line.substr(0, 80)));
@@ -249,9 +249,9 @@ class Suggester {
     request.set_top_k(absl::GetFlag(FLAGS_top_k));
     v1::SuggestResponse response;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::milliseconds(
-                         absl::GetFlag(FLAGS_deadline_ms)));
+    ctx.set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::milliseconds(absl::GetFlag(FLAGS_deadline_ms)));
     const auto start = Clock::now();
     grpc::Status status = stub_->SuggestForText(&ctx, request, &response);
     const double ms = SecondsSince(start) * 1000;
@@ -291,7 +291,8 @@ int Run() {
   }
   auto queries = ReadQueries(queries_path);
   if (!queries.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(queries.status().message()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 std::string(queries.status().message()).c_str());
     return 2;
   }
 
@@ -305,8 +306,7 @@ int Run() {
     }
     data_dir = tmpl;
   } else if (fs::exists(data_dir) && !fs::is_empty(data_dir)) {
-    std::fprintf(stderr,
-                 "warning: %s is not empty; imports become updates\n",
+    std::fprintf(stderr, "warning: %s is not empty; imports become updates\n",
                  data_dir.c_str());
   }
   // Removes the temporary directory however Run() returns.
@@ -319,9 +319,9 @@ int Run() {
     }
   } cleanup{data_dir, temporary};
 
-  std::printf("corpus: %s\nqueries: %s (%zu)\ndata_dir: %s%s\n",
-              corpus.c_str(), queries_path.c_str(), queries->size(),
-              data_dir.c_str(), temporary ? " (temporary)" : "");
+  std::printf("corpus: %s\nqueries: %s (%zu)\ndata_dir: %s%s\n", corpus.c_str(),
+              queries_path.c_str(), queries->size(), data_dir.c_str(),
+              temporary ? " (temporary)" : "");
 
   // (a) Start.
   auto start = Clock::now();
@@ -350,8 +350,7 @@ int Run() {
       "slowest stream's Finish wait %.2f s)\n"
       "  on disk: store %.1f MB, index %.1f MB (%.2f KB/patent)\n",
       static_cast<long long>(imp.read), static_cast<long long>(imp.created),
-      static_cast<long long>(imp.updated),
-      static_cast<long long>(imp.rejected),
+      static_cast<long long>(imp.updated), static_cast<long long>(imp.rejected),
       static_cast<long long>(imp.warnings), imp.streams, batch, imp.seconds,
       import_per_s, imp.parse_seconds, imp.slowest_stream, store_mb, index_mb,
       patents > 0 ? (store_mb + index_mb) * 1024 / patents : 0);
@@ -382,11 +381,12 @@ int Run() {
     }
   }
   LatencyStats seq = Summarise(seq_ms);
-  std::printf("[c] sequential SuggestForText, top_k %d, %d passes over %zu "
-              "queries after a warm-up pass (%lld errors, %.1f matches/query)\n",
-              absl::GetFlag(FLAGS_top_k), repeat, queries->size(),
-              static_cast<long long>(errors),
-              seq.count > 0 ? static_cast<double>(matches) / seq.count : 0.0);
+  std::printf(
+      "[c] sequential SuggestForText, top_k %d, %d passes over %zu "
+      "queries after a warm-up pass (%lld errors, %.1f matches/query)\n",
+      absl::GetFlag(FLAGS_top_k), repeat, queries->size(),
+      static_cast<long long>(errors),
+      seq.count > 0 ? static_cast<double>(matches) / seq.count : 0.0);
   PrintLatency("latency", seq);
   std::fflush(stdout);
 
@@ -423,10 +423,11 @@ int Run() {
   for (auto& v : per_client) load_ms.insert(load_ms.end(), v.begin(), v.end());
   LatencyStats load = Summarise(load_ms);
   const double qps = load.count / load_seconds;
-  std::printf("[d] throughput: %d clients for %.1f s: %zu calls, %.1f "
-              "requests/s (%lld errors)\n",
-              clients, load_seconds, load.count, qps,
-              static_cast<long long>(load_errors.load()));
+  std::printf(
+      "[d] throughput: %d clients for %.1f s: %zu calls, %.1f "
+      "requests/s (%lld errors)\n",
+      clients, load_seconds, load.count, qps,
+      static_cast<long long>(load_errors.load()));
   PrintLatency("latency under load", load);
   std::fflush(stdout);
 
@@ -453,11 +454,11 @@ int Run() {
   Suggester after((*restarted)->target());
   int64_t after_matches = 0;
   const bool answers = after.Call(queries->front(), &after_matches) >= 0;
-  std::printf("[e] restart without index: rebuilt in %.2f s (%.0f patents/s), "
-              "index %.1f MB; first query %s (%lld matches)\n",
-              rebuild_s, rebuild_s > 0 ? patents / rebuild_s : 0.0,
-              rebuilt_index_mb, answers ? "ok" : "FAILED",
-              static_cast<long long>(after_matches));
+  std::printf(
+      "[e] restart without index: rebuilt in %.2f s (%.0f patents/s), "
+      "index %.1f MB; first query %s (%lld matches)\n",
+      rebuild_s, rebuild_s > 0 ? patents / rebuild_s : 0.0, rebuilt_index_mb,
+      answers ? "ok" : "FAILED", static_cast<long long>(after_matches));
   (*restarted)->Shutdown();
   restarted.value().reset();
 

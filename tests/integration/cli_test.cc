@@ -31,19 +31,19 @@ struct CliResult {
   std::string err;
 };
 
-std::string ReadAll(const fs::path &path) {
+std::string ReadAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-void WriteAll(const fs::path &path, const std::string &text) {
+void WriteAll(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
 }
 
-std::string ShellQuote(const std::string &s) {
+std::string ShellQuote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
     if (c == '\'') {
@@ -55,7 +55,7 @@ std::string ShellQuote(const std::string &s) {
   return q + "'";
 }
 
-std::vector<std::string> Lines(const std::string &text) {
+std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) {
@@ -98,14 +98,14 @@ class CliTest : public ::testing::Test {
 
   // Runs the CLI against the test server; stdout and stderr are captured
   // separately so tests can tell results from diagnostics.
-  static CliResult Run(const std::vector<std::string> &args,
+  static CliResult Run(const std::vector<std::string>& args,
                        bool with_server = true) {
     static int counter = 0;
     const fs::path out = *dir_ / ("out" + std::to_string(counter));
     const fs::path err = *dir_ / ("err" + std::to_string(counter++));
     std::string cmd = ShellQuote(PM_CLI_BINARY);
     if (with_server) cmd += " --server=" + server_->target();
-    for (const auto &a : args) cmd += " " + ShellQuote(a);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
     cmd += " >" + ShellQuote(out.string()) + " 2>" + ShellQuote(err.string()) +
            " </dev/null";
     int status = std::system(cmd.c_str());
@@ -116,12 +116,12 @@ class CliTest : public ::testing::Test {
     return r;
   }
 
-  static fs::path *dir_;
-  static PatentMatchServer *server_;
+  static fs::path* dir_;
+  static PatentMatchServer* server_;
 };
 
-fs::path *CliTest::dir_ = nullptr;
-PatentMatchServer *CliTest::server_ = nullptr;
+fs::path* CliTest::dir_ = nullptr;
+PatentMatchServer* CliTest::server_ = nullptr;
 
 constexpr char kCsv[] =
     "publication_number,title,ipc_subclasses\n"
@@ -147,7 +147,7 @@ TEST_F(CliTest, ImportReportsBrokenRowAndKeepsGoodOnes) {
   EXPECT_NE(r.out.find("4 received"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 rejected"), std::string::npos) << r.out;
 
-  for (const char *id : {"CN114081026A", "CN111504366B", "CN112345678A"}) {
+  for (const char* id : {"CN114081026A", "CN111504366B", "CN112345678A"}) {
     CliResult get = Run({"patent", "get", id});
     EXPECT_EQ(get.exit_code, 0) << id << ": " << get.err;
     EXPECT_NE(get.out.find(id), std::string::npos) << get.out;
@@ -202,7 +202,7 @@ TEST_F(CliTest, MatchTextPrintsRankedTable) {
 
   CliResult json = Run({"--json", "match", "text", "锂电池电极浆料分散"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  for (const auto &line : Lines(json.out)) {
+  for (const auto& line : Lines(json.out)) {
     v1::PatentMatch m;
     EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &m).ok())
         << line;
@@ -220,7 +220,7 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
 }
 
 // Reads the first `n` JSON lines of a file.
-std::vector<std::string> HeadLines(const fs::path &path, size_t n) {
+std::vector<std::string> HeadLines(const fs::path& path, size_t n) {
   std::vector<std::string> out;
   std::ifstream in(path);
   for (std::string l; out.size() < n && std::getline(in, l);) {
@@ -236,10 +236,10 @@ TEST_F(CliTest, EvalOnSmallSlicePrintsSaneFigures) {
   std::vector<std::string> queries = HeadLines(eval / "dev_queries.jsonl", 30);
   ASSERT_EQ(queries.size(), 30u);
   std::set<std::string> relevant;
-  for (const auto &q : queries) {
+  for (const auto& q : queries) {
     google::protobuf::Struct s;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(q, &s).ok());
-    for (const auto &v : s.fields().at("relevant").list_value().values()) {
+    for (const auto& v : s.fields().at("relevant").list_value().values()) {
       relevant.insert(v.string_value());
     }
   }
@@ -261,8 +261,8 @@ TEST_F(CliTest, EvalOnSmallSlicePrintsSaneFigures) {
   for (size_t i = 0; corpus.size() < 200; ++i) corpus.push_back(others[i]);
 
   std::string corpus_text, query_text;
-  for (const auto &l : corpus) corpus_text += l + "\n";
-  for (const auto &l : queries) query_text += l + "\n";
+  for (const auto& l : corpus) corpus_text += l + "\n";
+  for (const auto& l : queries) query_text += l + "\n";
   const fs::path corpus_file = *dir_ / "eval_corpus.jsonl";
   const fs::path query_file = *dir_ / "eval_queries.jsonl";
   const fs::path per_query = *dir_ / "per_query.tsv";

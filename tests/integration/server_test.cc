@@ -108,8 +108,8 @@ std::vector<std::string> SuggestIds(TestServer& server,
   request.set_top_k(k);
   v1::SuggestResponse response;
   auto ctx = TestServer::Context();
-  grpc::Status s = server.matches->SuggestForDemand(ctx.get(), request,
-                                                    &response);
+  grpc::Status s =
+      server.matches->SuggestForDemand(ctx.get(), request, &response);
   EXPECT_TRUE(s.ok()) << s.error_message();
   std::vector<std::string> ids;
   for (const auto& m : response.matches()) ids.push_back(m.patent().id());
@@ -179,7 +179,8 @@ TEST_F(RealDataTest, ImportKeepsEveryRecordWithPerRecordResults) {
 
 TEST_F(RealDataTest, NeedInEverydayWordsFindsTheRightPatentWithExplanation) {
   const std::string org = RegisterCompany(*server_, v1::JIANGHAI);
-  v1::Demand demand = Submit(*server_, org, "【样例】高反光阻燃PC料", kNeedText);
+  v1::Demand demand =
+      Submit(*server_, org, "【样例】高反光阻燃PC料", kNeedText);
   ASSERT_FALSE(demand.id().empty());
   EXPECT_EQ(demand.district(), v1::JIANGHAI);
   EXPECT_EQ(demand.status(), v1::DEMAND_OPEN);
@@ -223,7 +224,8 @@ TEST_F(RealDataTest, ReimportUpdatesWithoutDuplicates) {
   v1::PatentListing again;
   again.set_source_id("KPA0001");
   again.set_title("更新后的标题");
-  again.set_abstract("本申请涉及使用近红外光谱法评估牙齿表面上的聚合物沉积的方法。");
+  again.set_abstract(
+      "本申请涉及使用近红外光谱法评估牙齿表面上的聚合物沉积的方法。");
   auto response = ImportListings(*server_, {again});
   ASSERT_EQ(response.results_size(), 1);
   EXPECT_EQ(response.results(0).outcome(), v1::ImportRecordResult::UPDATED);
@@ -307,8 +309,8 @@ TEST(ServerTest, WithdrawnAndLapsedPatentsAreNeverSuggested) {
   // Re-importing the same record does not silently re-activate it.
   ImportListings(server, {Listing("CN114081026A", "一种锂电池极片辊压装置",
                                   "锂电池极片辊压装置。")});
-  EXPECT_FALSE(Contains(SuggestTextIds(server, "锂电池极片辊压"),
-                        "CN114081026A"));
+  EXPECT_FALSE(
+      Contains(SuggestTextIds(server, "锂电池极片辊压"), "CN114081026A"));
 
   // Search can still see it when asked to include inactive listings.
   v1::SearchPatentsRequest search;
@@ -406,14 +408,15 @@ TEST(ServerTest, FiltersAndReverseMatching) {
   reverse.set_patent_id("CN200000001A");
   v1::MatchDemandsForPatentResponse fitting;
   auto ctx5 = TestServer::Context();
-  ASSERT_TRUE(server.matches
-                  ->MatchDemandsForPatent(ctx5.get(), reverse, &fitting)
-                  .ok());
+  ASSERT_TRUE(
+      server.matches->MatchDemandsForPatent(ctx5.get(), reverse, &fitting)
+          .ok());
   ASSERT_GE(fitting.matches_size(), 1);
   EXPECT_EQ(fitting.matches(0).demand().id(), fits.id());
   EXPECT_FALSE(fitting.matches(0).demand().has_contact())
       << "contact details leaked to the patent side";
-  for (const auto& m : fitting.matches()) EXPECT_NE(m.demand().id(), other.id());
+  for (const auto& m : fitting.matches())
+    EXPECT_NE(m.demand().id(), other.id());
 
   // A closed need is no longer matched.
   v1::CloseDemandRequest close;
@@ -424,9 +427,9 @@ TEST(ServerTest, FiltersAndReverseMatching) {
   ASSERT_TRUE(server.demands->CloseDemand(ctx6.get(), close, &closed).ok());
   EXPECT_EQ(closed.status(), v1::DEMAND_CLOSED);
   auto ctx7 = TestServer::Context();
-  ASSERT_TRUE(server.matches
-                  ->MatchDemandsForPatent(ctx7.get(), reverse, &fitting)
-                  .ok());
+  ASSERT_TRUE(
+      server.matches->MatchDemandsForPatent(ctx7.get(), reverse, &fitting)
+          .ok());
   for (const auto& m : fitting.matches()) EXPECT_NE(m.demand().id(), fits.id());
 }
 
@@ -531,22 +534,22 @@ TEST(ServerTest, BadInputGetsClearErrorsAndNothingHalfWritten) {
   v1::SuggestForDemandRequest for_demand;
   for_demand.set_demand_id("D999999999");
   auto ctx12 = TestServer::Context();
-  EXPECT_EQ(server.matches->SuggestForDemand(ctx12.get(), for_demand,
-                                             &suggestions)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      server.matches->SuggestForDemand(ctx12.get(), for_demand, &suggestions)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   // Oversized message: rejected by the transport with a clear status.
   v1::CreatePatentRequest huge;
-  *huge.mutable_listing() = Listing("CN114081099A", "标题",
-                                    std::string(17 << 20, 'a'));
+  *huge.mutable_listing() =
+      Listing("CN114081099A", "标题", std::string(17 << 20, 'a'));
   auto ctx13 = TestServer::Context();
   s = server.patents->CreatePatent(ctx13.get(), huge, &listing);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << s.error_message();
   // Large but under the transport limit: our own field limit names it.
-  *huge.mutable_listing() = Listing("CN114081099A", "标题",
-                                    std::string(1 << 20, 'a'));
+  *huge.mutable_listing() =
+      Listing("CN114081099A", "标题", std::string(1 << 20, 'a'));
   auto ctx14 = TestServer::Context();
   s = server.patents->CreatePatent(ctx14.get(), huge, &listing);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -567,9 +570,8 @@ TEST(ServerTest, HealthCheckAndReflectionAreServed) {
   std::condition_variable cv;
   bool done = false;
   grpc::Status status;
-  stub.UnaryCall(ctx.get(), "/grpc.health.v1.Health/Check",
-                 grpc::StubOptions(), &request, &reply,
-                 [&](grpc::Status s) {
+  stub.UnaryCall(ctx.get(), "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &request, &reply, [&](grpc::Status s) {
                    std::lock_guard<std::mutex> lock(mu);
                    status = s;
                    done = true;
@@ -585,6 +587,56 @@ TEST(ServerTest, HealthCheckAndReflectionAreServed) {
     bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   }
   EXPECT_EQ(bytes, std::string("\x08\x01", 2)) << "status SERVING";
+}
+
+}  // namespace
+}  // namespace patentmatch
+
+namespace patentmatch {
+namespace {
+
+// Raw bytes on the wire: a CreatePatent request whose title (a proto3
+// string) is GBK bytes, not UTF-8, as a careless client would send. Protobuf
+// refuses to parse it before any handler runs; gRPC 1.51 answers INTERNAL
+// (with no message, which our code cannot change). What must hold: the call
+// fails and nothing is stored.
+TEST(ServerTest, NonUtf8StringOnTheWireIsRefusedAndNothingStored) {
+  testing::TestServer server("wire");
+  server.Start();
+  const std::string number = "CN114081026A";
+  std::string listing = std::string("\x12") + static_cast<char>(number.size()) +
+                        number + std::string("\x2a\x04", 2) +
+                        "\xc4\xe3\xba\xc3";
+  const std::string bytes =
+      std::string("\x0a") + static_cast<char>(listing.size()) + listing;
+  grpc::GenericStub stub(server.channel());
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer reply;
+  auto ctx = testing::TestServer::Context();
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(ctx.get(), "/patentmatch.v1.PatentService/CreatePatent",
+                 grpc::StubOptions(), &request, &reply, [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = s;
+                   done = true;
+                   cv.notify_one();
+                 });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done; });
+  }
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+
+  v1::GetPatentRequest get;
+  get.set_id(number);
+  v1::PatentListing stored;
+  auto ctx2 = testing::TestServer::Context();
+  EXPECT_EQ(server.patents->GetPatent(ctx2.get(), get, &stored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

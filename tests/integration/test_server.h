@@ -19,8 +19,8 @@
 namespace patentmatch::testing {
 
 inline std::string MakeTempDir(const std::string& tag) {
-  std::string tmpl = std::filesystem::temp_directory_path().string() +
-                     "/pm-" + tag + "-XXXXXX";
+  std::string tmpl = std::filesystem::temp_directory_path().string() + "/pm-" +
+                     tag + "-XXXXXX";
   char* made = mkdtemp(tmpl.data());
   EXPECT_NE(made, nullptr);
   return tmpl;

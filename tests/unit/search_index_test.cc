@@ -312,9 +312,9 @@ TEST_F(SearchIndexTest, EmptyTextListsInIdOrder) {
   Put(kCathode);
   Put(kLamp);
   ASSERT_TRUE(index_->Commit(3).ok());
-  // Regression (was a bug): search_index.h promises "With empty text: every patent passing the
-  // filter, in id order", but SearchIndex::Search sorts by Xapian docid
-  // (insertion order), giving CN333A, CN111A, CN222U.
+  // Regression (was a bug): search_index.h promises "With empty text: every
+  // patent passing the filter, in id order", but SearchIndex::Search sorts by
+  // Xapian docid (insertion order), giving CN333A, CN111A, CN222U.
   EXPECT_THAT(Ids(""), ElementsAre("CN111A", "CN222U", "CN333A"));
 }
 
@@ -518,11 +518,11 @@ TEST_F(SearchIndexTest, MatchedTermsDoNotGlueTextAndKeywords) {
   ASSERT_TRUE(r.ok()) << r.status();
   const SearchHit* hit = Hit(*r, "CN111A");
   ASSERT_NE(hit, nullptr);
-  // Regression (was a bug): ReadableMatches (search_index.cc) compares token offsets across the
-  // text and the keywords, which are analysed separately and both start at
-  // 0, and an unmatched bigram does not end the current phrase: 锂电 (offset
-  // 1 in the keyword) is taken as continuing 电池 (ending at 2 in the text),
-  // giving the unreadable "电池电".
+  // Regression (was a bug): ReadableMatches (search_index.cc) compares token
+  // offsets across the text and the keywords, which are analysed separately and
+  // both start at 0, and an unmatched bigram does not end the current phrase:
+  // 锂电 (offset 1 in the keyword) is taken as continuing 电池 (ending at 2 in
+  // the text), giving the unreadable "电池电".
   EXPECT_THAT(hit->matched_terms, Not(Contains("电池电")));
   EXPECT_THAT(hit->matched_terms, UnorderedElementsAre("电池", "锂电"));
 }

@@ -366,9 +366,9 @@ TEST_F(StoreTest, ReadChangesAfterTheLargestSequenceIsEmpty) {
   CommitOrDie(writes);
   std::vector<Change> page;
   ASSERT_TRUE(store_->ReadChanges(UINT64_MAX, 10, &page).ok());
-  // Regression (was a bug): Store::ReadChanges seeks to ChangeKey(after_seq + 1); for
-  // after_seq == UINT64_MAX that wraps to 0 and the whole feed is returned
-  // instead of nothing.
+  // Regression (was a bug): Store::ReadChanges seeks to ChangeKey(after_seq +
+  // 1); for after_seq == UINT64_MAX that wraps to 0 and the whole feed is
+  // returned instead of nothing.
   EXPECT_TRUE(page.empty()) << "got " << page.size() << " changes";
 }
 

@@ -210,11 +210,11 @@ TEST(ValidateListingTest, InvalidUtf8IsRejected) {
 }
 
 TEST(ValidateListingTest, MalformedUtf8SequencesAreRejected) {
-  // Regression (was a bug): CleanText (services/validation.cc) only checks lead and
-  // continuation bits, so it accepts UTF-16 surrogates encoded as UTF-8
-  // (ED A0 80 = U+D800), overlong forms (E0 80 AF = '/', C0/C1 are caught
-  // but E0 80..9F and F0 80..8F are not) and F4 90+ (beyond U+10FFFF). All
-  // are invalid UTF-8 (RFC 3629) and should give "is not valid UTF-8".
+  // Regression (was a bug): CleanText (services/validation.cc) only checks lead
+  // and continuation bits, so it accepts UTF-16 surrogates encoded as UTF-8 (ED
+  // A0 80 = U+D800), overlong forms (E0 80 AF = '/', C0/C1 are caught but
+  // E0 80..9F and F0 80..8F are not) and F4 90+ (beyond U+10FFFF). All are
+  // invalid UTF-8 (RFC 3629) and should give "is not valid UTF-8".
   for (const std::string& bad :
        {std::string("a\xed\xa0\x80z"), std::string("a\xe0\x80\xafz"),
         std::string("a\xf0\x80\x80\xafz"), std::string("a\xf4\x90\x80\x80z")}) {
@@ -247,9 +247,9 @@ TEST(ValidateListingTest, ControlCharactersAreRejected) {
 }
 
 TEST(ValidateListingTest, C1ControlCharactersAreRejected) {
-  // Regression (was a bug): CleanText (services/validation.cc) rejects only ASCII control
-  // characters; the C1 controls U+0080..U+009F (here U+009B, the 8-bit
-  // terminal CSI) pass, although the function promises "without control
+  // Regression (was a bug): CleanText (services/validation.cc) rejects only
+  // ASCII control characters; the C1 controls U+0080..U+009F (here U+009B, the
+  // 8-bit terminal CSI) pass, although the function promises "without control
   // characters".
   v1::PatentListing l = GoodListing();
   l.set_title(
