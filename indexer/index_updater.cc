@@ -8,8 +8,9 @@
 
 namespace patentmatch::indexer {
 namespace {
-constexpr size_t kBatch = 2000;  // changes per Xapian commit
-}
+constexpr size_t kBatch = 2000;             // changes per Xapian commit
+constexpr uint64_t kRebuildCommit = 20000;  // documents per commit, rebuild
+}  // namespace
 
 IndexUpdater::IndexUpdater(storage::Store* store, SearchIndex* index)
     : store_(store), index_(index) {
@@ -74,8 +75,53 @@ absl::Status IndexUpdater::ApplyPending(
   return absl::OkStatus();
 }
 
+absl::Status IndexUpdater::Rebuild(
+    const std::function<void(uint64_t, uint64_t)>& progress) {
+  absl::MutexLock apply(&apply_mutex_);
+  // Nothing writes to the store yet (see CatchUp), so this is the state the
+  // scan below will see.
+  const uint64_t target = store_->last_change_seq();
+  uint64_t done = 0, pending = 0;
+  absl::Status error;
+  auto added = [&]() {
+    ++done;
+    if (++pending >= kRebuildCommit) {
+      error = index_->Commit(0);  // not caught up until the end
+      pending = 0;
+      if (progress) progress(done, 0);
+    }
+    return error.ok();
+  };
+  absl::Status s = store_->ScanPatents("", [&](const v1::PatentListing& p) {
+    error = index_->PutPatent(p, /*known_absent=*/true);
+    return error.ok() && added();
+  });
+  if (s.ok()) s = error;
+  if (s.ok()) {
+    s = store_->ScanDemands("", [&](const v1::Demand& d) {
+      error = index_->PutDemand(d, /*known_absent=*/true);
+      return error.ok() && added();
+    });
+  }
+  if (s.ok()) s = error;
+  if (s.ok()) s = index_->Commit(target);
+  if (!s.ok()) return s;
+  if (progress) progress(done, done);
+  absl::MutexLock lock(&mutex_);
+  applied_ = target;
+  if (target_ < target) target_ = target;
+  return absl::OkStatus();
+}
+
 absl::Status IndexUpdater::CatchUp(
     const std::function<void(uint64_t, uint64_t)>& progress) {
+  if (index_->watermark() == 0 && index_->document_count() == 0 &&
+      store_->last_change_seq() > 0) {
+    // An empty index (new, deleted or of an old format): build it from one
+    // scan of the entities rather than replaying every change ever made.
+    absl::Status s = Rebuild(progress);
+    if (!s.ok()) return s;
+  }
   return ApplyPending(progress);
 }
 

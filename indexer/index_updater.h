@@ -34,8 +34,10 @@ class IndexUpdater {
   IndexUpdater(storage::Store* store, SearchIndex* index);
   ~IndexUpdater();  // stops the background thread
 
-  // Replays every change the index has not yet seen. `progress`, if set, is
-  // called after each batch with (applied, total).
+  // Replays every change the index has not yet seen; an empty index is
+  // instead rebuilt from one scan of the store. Call before Start() and
+  // before anything writes to the store. `progress`, if set, is called after
+  // each batch with (applied, total), total 0 when not known.
   absl::Status CatchUp(
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
   // Starts the background thread; wire Notify to the store's listener.
@@ -47,6 +49,7 @@ class IndexUpdater {
   void Stop();
 
  private:
+  absl::Status Rebuild(const std::function<void(uint64_t, uint64_t)>& progress);
   absl::Status ApplyPending(
       const std::function<void(uint64_t, uint64_t)>& progress);
   void Run();

@@ -61,13 +61,14 @@ struct WeightedTerms {
   std::map<std::string, std::pair<double, int>> terms;  // scale, wqf
 };
 
-void CollectQueryTerms(const TextAnalyzer& analyzer, absl::string_view text,
-                       WeightedTerms* out) {
-  for (const Token& t : analyzer.AnalyzeQuery(text)) {
-    auto& [scale, wqf] = out->terms[t.term];
+WeightedTerms TermsOf(const std::vector<Token>& tokens) {
+  WeightedTerms out;
+  for (const Token& t : tokens) {
+    auto& [scale, wqf] = out.terms[t.term];
     scale = 1.0;
-    ++wqf;
+    ++wqf;  // a repeated query word weighs more (BM25 k3)
   }
+  return out;
 }
 
 Xapian::Query ToQuery(const WeightedTerms& terms) {
@@ -291,7 +292,8 @@ uint64_t SearchIndex::document_count() const {
   }
 }
 
-absl::Status SearchIndex::PutPatent(const v1::PatentListing& p) {
+absl::Status SearchIndex::PutPatent(const v1::PatentListing& p,
+                                    bool known_absent) {
   try {
     Xapian::Document doc;
     const std::string id_term = IdTerm('p', p.id());
@@ -326,14 +328,18 @@ absl::Status SearchIndex::PutPatent(const v1::PatentListing& p) {
     AddText(analyzer_, p.title(), kTitleWdf, &doc);
     AddText(analyzer_, p.abstract(), 1, &doc);
     AddText(analyzer_, p.claims(), 1, &doc);
-    writer_->replace_document(id_term, doc);
+    if (known_absent) {
+      writer_->add_document(doc);
+    } else {
+      writer_->replace_document(id_term, doc);
+    }
   } catch (const Xapian::Error& e) {
     return XapianError(e, absl::StrCat("indexing patent ", p.id()));
   }
   return absl::OkStatus();
 }
 
-absl::Status SearchIndex::PutDemand(const v1::Demand& d) {
+absl::Status SearchIndex::PutDemand(const v1::Demand& d, bool known_absent) {
   try {
     Xapian::Document doc;
     const std::string id_term = IdTerm('d', d.id());
@@ -347,7 +353,11 @@ absl::Status SearchIndex::PutDemand(const v1::Demand& d) {
     AddText(analyzer_, d.title(), kTitleWdf, &doc);
     AddText(analyzer_, d.description(), 1, &doc);
     for (const auto& k : d.keywords()) AddText(analyzer_, k, 1, &doc);
-    writer_->replace_document(id_term, doc);
+    if (known_absent) {
+      writer_->add_document(doc);
+    } else {
+      writer_->replace_document(id_term, doc);
+    }
   } catch (const Xapian::Error& e) {
     return XapianError(e, absl::StrCat("indexing demand ", d.id()));
   }
@@ -407,11 +417,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
     enquire.set_weighting_scheme(
         Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
 
-    WeightedTerms terms;
-    CollectQueryTerms(analyzer_, search.text, &terms);
-    for (const auto& k : search.keywords) {
-      CollectQueryTerms(analyzer_, k, &terms);
-    }
+    const std::vector<Token> query_tokens = QueryTokens(search);
+    const WeightedTerms terms = TermsOf(query_tokens);
     if (terms.terms.empty()) {
       // No text: list what passes the filter, in index order.
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
@@ -456,31 +463,66 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
 
     Xapian::MSet mset = enquire.get_mset(search.offset, search.limit);
     result.total_estimate = mset.get_matches_estimated();
-    std::vector<Token> query_tokens = analyzer_.AnalyzeQuery(search.text);
-    for (const auto& k : search.keywords) {
-      // Keywords are separate texts: shift their offsets past everything
-      // before, so no phrase spans two of them.
-      const int base = query_tokens.empty() ? 0 : query_tokens.back().end + 2;
-      for (Token t : analyzer_.AnalyzeQuery(k)) {
-        t.start += base;
-        t.end += base;
-        query_tokens.push_back(std::move(t));
-      }
-    }
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      std::vector<std::string> matched;
-      for (auto t = enquire.get_matching_terms_begin(it);
-           t != enquire.get_matching_terms_end(it); ++t) {
-        matched.push_back(*t);
+      SearchHit hit{it.get_document().get_data(), it.get_weight(), {}};
+      if (search.with_matched_terms) {
+        std::vector<std::string> matched;
+        for (auto t = enquire.get_matching_terms_begin(it);
+             t != enquire.get_matching_terms_end(it); ++t) {
+          matched.push_back(*t);
+        }
+        std::sort(matched.begin(), matched.end());
+        hit.matched_terms = ReadableMatches(query_tokens, matched);
       }
-      std::sort(matched.begin(), matched.end());
-      result.hits.push_back({it.get_document().get_data(), it.get_weight(),
-                             ReadableMatches(query_tokens, matched)});
+      result.hits.push_back(std::move(hit));
     }
   } catch (const Xapian::Error& e) {
     return XapianError(e, "search");
   }
   return result;
+}
+
+std::vector<Token> SearchIndex::QueryTokens(const TextSearch& search) const {
+  std::vector<Token> tokens = analyzer_.AnalyzeQuery(search.text);
+  for (const auto& k : search.keywords) {
+    // Keywords are separate texts: shift their offsets past everything
+    // before, so no phrase spans two of them.
+    const int base = tokens.empty() ? 0 : tokens.back().end + 2;
+    for (Token t : analyzer_.AnalyzeQuery(k)) {
+      t.start += base;
+      t.end += base;
+      tokens.push_back(std::move(t));
+    }
+  }
+  return tokens;
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>>
+SearchIndex::MatchedPatentTerms(const TextSearch& search,
+                                const std::vector<std::string>& ids) const {
+  std::vector<std::vector<std::string>> out;
+  try {
+    ReaderLease reader(*this);
+    const std::vector<Token> tokens = QueryTokens(search);
+    const WeightedTerms terms = TermsOf(tokens);  // sorted by term
+    for (const auto& id : ids) {
+      std::vector<std::string> matched;
+      Xapian::PostingIterator doc = reader.db().postlist_begin(IdTerm('p', id));
+      if (doc != reader.db().postlist_end(IdTerm('p', id))) {
+        Xapian::TermIterator t = reader.db().termlist_begin(*doc);
+        const Xapian::TermIterator end = reader.db().termlist_end(*doc);
+        for (const auto& [term, weight] : terms.terms) {
+          t.skip_to(term);
+          if (t == end) break;
+          if (*t == term) matched.push_back(term);
+        }
+      }
+      out.push_back(ReadableMatches(tokens, matched));
+    }
+  } catch (const Xapian::Error& e) {
+    return XapianError(e, "explaining matches");
+  }
+  return out;
 }
 
 }  // namespace patentmatch::indexer

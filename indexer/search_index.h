@@ -68,6 +68,10 @@ struct TextSearch {
   // first-round hits. Off by default: measured, it gained one need query
   // and cost keyphrase precision and twice the latency.
   bool expand_query = false;
+  // Readable matched terms per hit. Costs a term-list read per hit: callers
+  // that re-rank many candidates ask MatchedPatentTerms for the few they
+  // return instead.
+  bool with_matched_terms = true;
 };
 
 class SearchIndex {
@@ -79,8 +83,11 @@ class SearchIndex {
   ~SearchIndex();
 
   // Writer side (single thread).
-  absl::Status PutPatent(const v1::PatentListing& listing);
-  absl::Status PutDemand(const v1::Demand& demand);
+  // `known_absent`: the caller guarantees the entity is not in the index
+  // (a rebuild into an empty index), which saves the id lookup.
+  absl::Status PutPatent(const v1::PatentListing& listing,
+                         bool known_absent = false);
+  absl::Status PutDemand(const v1::Demand& demand, bool known_absent = false);
   absl::Status RemovePatent(const std::string& id);
   absl::Status RemoveDemand(const std::string& id);
   // Makes pending changes visible and durable, recording `watermark`.
@@ -92,6 +99,9 @@ class SearchIndex {
   // empty text: every patent passing the filter, in id order.
   absl::StatusOr<SearchResult> SearchPatents(
       const TextSearch& search, const v1::PatentFilter& filter) const;
+  // Readable matched terms of `search` in each listed patent (same order).
+  absl::StatusOr<std::vector<std::vector<std::string>>> MatchedPatentTerms(
+      const TextSearch& search, const std::vector<std::string>& ids) const;
   // Open demands whose text matches, best first.
   absl::StatusOr<SearchResult> SearchDemands(const TextSearch& search) const;
 
@@ -100,6 +110,7 @@ class SearchIndex {
  private:
   class ReaderLease;
   explicit SearchIndex(std::string dir);
+  std::vector<Token> QueryTokens(const TextSearch& search) const;
   absl::StatusOr<SearchResult> Search(const TextSearch& search,
                                       const Xapian::Query& filter) const;
 

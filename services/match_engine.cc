@@ -33,6 +33,7 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
   search.text = need.text();
   search.keywords.assign(need.keywords().begin(), need.keywords().end());
   search.limit = std::max(kCandidates, top_k);
+  search.with_matched_terms = false;  // only for the few returned, below
   auto hits = index_->SearchPatents(search, active_only);
   if (!hits.ok()) return hits.status();
 
@@ -40,9 +41,11 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
   for (const auto& h : hits->hits) best = std::max(best, h.relevance);
   const absl::CivilDay today = Today();
 
+  // Score every candidate (matched terms do not change a score).
   struct Ranked {
     double score;
-    v1::PatentMatch match;
+    double relevance;
+    v1::PatentListing listing;
   };
   std::vector<Ranked> ranked;
   ranked.reserve(hits->hits.size());
@@ -53,26 +56,35 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
     if (!matcher::IsSuggestable(*listing)) continue;
     matcher::PairEvidence evidence;
     evidence.text_relevance = best > 0 ? hit.relevance / best : 0;
-    evidence.matched_terms = hit.matched_terms;
-    matcher::ScoredPair scored =
-        matcher::ScorePair(need, *listing, evidence, weights_, today);
-    Ranked r{scored.score, {}};
-    r.match.set_score(scored.score);
-    *r.match.mutable_patent() = std::move(*listing);
-    *r.match.mutable_explanation() = std::move(scored.explanation);
-    ranked.push_back(std::move(r));
+    const double score =
+        matcher::ScorePair(need, *listing, evidence, weights_, today).score;
+    ranked.push_back({score, evidence.text_relevance, std::move(*listing)});
   }
   const size_t k = std::min<size_t>(top_k, ranked.size());
   std::partial_sort(ranked.begin(), ranked.begin() + k, ranked.end(),
                     [](const Ranked& a, const Ranked& b) {
                       if (a.score != b.score) return a.score > b.score;
-                      return a.match.patent().id() < b.match.patent().id();
+                      return a.listing.id() < b.listing.id();
                     });
+
+  // Explain the ones returned.
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < k; ++i) ids.push_back(ranked[i].listing.id());
+  auto matched = index_->MatchedPatentTerms(search, ids);
+  if (!matched.ok()) return matched.status();
   v1::SuggestResponse response;
   response.set_candidates_considered(static_cast<int64_t>(ranked.size()));
   for (size_t i = 0; i < k; ++i) {
-    ranked[i].match.set_rank(static_cast<int>(i + 1));
-    *response.add_matches() = std::move(ranked[i].match);
+    matcher::PairEvidence evidence;
+    evidence.text_relevance = ranked[i].relevance;
+    evidence.matched_terms = std::move((*matched)[i]);
+    matcher::ScoredPair scored =
+        matcher::ScorePair(need, ranked[i].listing, evidence, weights_, today);
+    v1::PatentMatch* match = response.add_matches();
+    match->set_rank(static_cast<int>(i + 1));
+    match->set_score(scored.score);
+    *match->mutable_patent() = std::move(ranked[i].listing);
+    *match->mutable_explanation() = std::move(scored.explanation);
   }
   return response;
 }

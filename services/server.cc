@@ -71,7 +71,10 @@ class ServerImpl final : public PatentMatchServer {
           static_cast<unsigned long long>(behind));
     }
     absl::Status s = updater_->CatchUp([](uint64_t done, uint64_t total) {
-      if (total >= 10000) {
+      if (total == 0) {
+        std::fprintf(stderr, "patentmatchd: rebuilding index: %llu records\n",
+                     static_cast<unsigned long long>(done));
+      } else if (total >= 10000) {
         std::fprintf(stderr, "patentmatchd: indexed %llu/%llu changes\n",
                      static_cast<unsigned long long>(done),
                      static_cast<unsigned long long>(total));

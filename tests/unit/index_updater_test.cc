@@ -182,7 +182,10 @@ TEST_F(IndexUpdaterTest, CatchUpReportsProgress) {
                   })
                   .ok());
   ASSERT_FALSE(calls.empty());
-  EXPECT_EQ(calls.back(), std::make_pair(uint64_t{6}, uint64_t{6}));
+  // An empty index is rebuilt from the entities: 4 patents and 1 demand
+  // (6 changes; organisations are not indexed).
+  EXPECT_EQ(calls.back(), std::make_pair(uint64_t{5}, uint64_t{5}));
+  EXPECT_EQ(index_->watermark(), 6u);
 }
 
 TEST_F(IndexUpdaterTest, CatchUpOnlyAppliesWhatIsNew) {
@@ -220,6 +223,11 @@ TEST_F(IndexUpdaterTest, CatchUpResumesFromTheIndexWatermarkAfterRestart) {
 }
 
 TEST_F(IndexUpdaterTest, CatchUpHandlesMoreThanOneBatch) {
+  // A non-empty index replays changes (an empty one is rebuilt instead).
+  WriteSet first;
+  first.Put(EntityKind::kPatent, "CN0A", Patent("CN0A", "风机", ""));
+  ASSERT_EQ(Commit(first), 1u);
+  ASSERT_TRUE(updater_->CatchUp().ok());
   // More changes than one replay batch (2000).
   WriteSet writes;
   for (int i = 0; i < 2100; ++i) {
@@ -227,18 +235,44 @@ TEST_F(IndexUpdaterTest, CatchUpHandlesMoreThanOneBatch) {
     writes.Put(EntityKind::kPatent, id, Patent(id, "电池", "电池"));
   }
   writes.Put(EntityKind::kPatent, "CNLASTA", Patent("CNLASTA", "光伏", ""));
-  ASSERT_EQ(Commit(writes), 2101u);
+  ASSERT_EQ(Commit(writes), 2102u);
   std::vector<std::pair<uint64_t, uint64_t>> calls;
   ASSERT_TRUE(updater_
                   ->CatchUp([&calls](uint64_t applied, uint64_t total) {
                     calls.emplace_back(applied, total);
                   })
                   .ok());
-  EXPECT_EQ(index_->watermark(), 2101u);
-  EXPECT_EQ(index_->document_count(), 2101u);
-  EXPECT_GE(calls.size(), 2u);
+  EXPECT_EQ(index_->watermark(), 2102u);
+  EXPECT_EQ(index_->document_count(), 2102u);
+  ASSERT_GE(calls.size(), 2u);
   EXPECT_EQ(calls.back(), std::make_pair(uint64_t{2101}, uint64_t{2101}));
   EXPECT_THAT(Ids("光伏"), ElementsAre("CNLASTA"));
+}
+
+TEST_F(IndexUpdaterTest, EmptyIndexIsRebuiltFromOneScanNotEveryChange) {
+  // Three versions of each of four patents: twelve changes, four entities.
+  for (int version = 0; version < 3; ++version) {
+    WriteSet writes;
+    for (int i = 0; i < 4; ++i) {
+      const std::string id = "CN" + std::to_string(200 + i) + "A";
+      writes.Put(EntityKind::kPatent, id,
+                 Patent(id, version == 2 ? "光伏逆变器" : "旧标题", ""));
+    }
+    Commit(writes);
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  ASSERT_TRUE(updater_
+                  ->CatchUp([&calls](uint64_t applied, uint64_t total) {
+                    calls.emplace_back(applied, total);
+                  })
+                  .ok());
+  EXPECT_EQ(index_->watermark(), 12u);
+  EXPECT_EQ(index_->document_count(), 4u);
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back(), std::make_pair(uint64_t{4}, uint64_t{4}));
+  EXPECT_THAT(Ids("逆变器"),
+              UnorderedElementsAre("CN200A", "CN201A", "CN202A", "CN203A"));
+  EXPECT_THAT(Ids("旧标题"), ElementsAre());
 }
 
 TEST_F(IndexUpdaterTest, RebuildAfterDeletingTheIndexGivesTheSameResults) {
