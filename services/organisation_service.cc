@@ -11,6 +11,41 @@ namespace patentmatch {
 
 using storage::EntityKind;
 
+namespace {
+
+// Listings and demands carry copies of their organisation's kind and
+// district (for filters without a join). When those change, the copies are
+// rewritten in the same batch as the organisation, so nothing is stale or
+// half-written. A scan of all listings: organisations change rarely.
+absl::Status CopyOwnerFields(const v1::Organisation& before,
+                             const v1::Organisation& after,
+                             const storage::Store& store,
+                             storage::WriteSet* writes) {
+  if (before.kind() == after.kind() && before.district() == after.district()) {
+    return absl::OkStatus();
+  }
+  absl::Status s = store.ScanPatents("", [&](const v1::PatentListing& listing) {
+    if (listing.owner_organisation_id() == after.id()) {
+      v1::PatentListing copy = listing;
+      copy.set_owner_kind(after.kind());
+      copy.set_owner_district(after.district());
+      writes->Put(EntityKind::kPatent, copy.id(), copy);
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  return store.ScanDemands("", [&](const v1::Demand& demand) {
+    if (demand.organisation_id() == after.id()) {
+      v1::Demand copy = demand;
+      copy.set_district(after.district());
+      writes->Put(EntityKind::kDemand, copy.id(), copy);
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
 grpc::Status OrganisationServiceImpl::RegisterOrganisation(
     grpc::ServerContext*, const v1::RegisterOrganisationRequest* request,
     v1::Organisation* response) {
@@ -18,31 +53,38 @@ grpc::Status OrganisationServiceImpl::RegisterOrganisation(
   absl::Status s = FieldErrorsToStatus(ValidateOrganisation(&org));
   if (!s.ok()) return ToGrpcStatus(s);
 
-  absl::MutexLock lock(&ctx_->store->writer_mutex());
-  storage::WriteSet writes;
-  if (org.id().empty()) {
-    auto next =
-        ctx_->store->GetMetaCounter(storage::kMetaNextOrganisationNumber);
-    if (!next.ok()) return ToGrpcStatus(next.status());
-    const uint64_t number = *next + 1;
-    org.set_id(storage::OrganisationIdFromNumber(number));
-    writes.PutMeta(storage::kMetaNextOrganisationNumber,
-                   storage::EncodeUint64(number));
-    org.set_created_unix(NowUnix());
-  } else {
-    auto existing = ctx_->store->GetOrganisation(org.id());
-    if (existing.ok()) {
-      org.set_created_unix(existing->created_unix());
-    } else if (absl::IsNotFound(existing.status())) {
+  // Under the writer lock: allocate the id or read the previous version,
+  // then commit. The wait for the index happens after the lock is released.
+  auto committed = [&]() -> absl::StatusOr<uint64_t> {
+    absl::MutexLock lock(&ctx_->store->writer_mutex());
+    storage::WriteSet writes;
+    if (org.id().empty()) {
+      auto next =
+          ctx_->store->GetMetaCounter(storage::kMetaNextOrganisationNumber);
+      if (!next.ok()) return next.status();
+      const uint64_t number = *next + 1;
+      org.set_id(storage::OrganisationIdFromNumber(number));
+      writes.PutMeta(storage::kMetaNextOrganisationNumber,
+                     storage::EncodeUint64(number));
       org.set_created_unix(NowUnix());
     } else {
-      return ToGrpcStatus(existing.status());
+      auto existing = ctx_->store->GetOrganisation(org.id());
+      if (existing.ok()) {
+        org.set_created_unix(existing->created_unix());
+        absl::Status s = CopyOwnerFields(*existing, org, *ctx_->store, &writes);
+        if (!s.ok()) return s;
+      } else if (absl::IsNotFound(existing.status())) {
+        org.set_created_unix(NowUnix());
+      } else {
+        return existing.status();
+      }
     }
-  }
-  org.set_updated_unix(NowUnix());
-  writes.Put(EntityKind::kOrganisation, org.id(), org);
-  auto committed = ctx_->store->Commit(writes);
+    org.set_updated_unix(NowUnix());
+    writes.Put(EntityKind::kOrganisation, org.id(), org);
+    return ctx_->store->Commit(writes);
+  }();
   if (!committed.ok()) return ToGrpcStatus(committed.status());
+  ctx_->AwaitIndexed(*committed);
   *response = std::move(org);
   return grpc::Status::OK;
 }

@@ -560,32 +560,9 @@ TEST(ServerTest, HealthCheckAndReflectionAreServed) {
   TestServer server("health");
   server.Start();
   // grpc.health.v1.Health/Check with an empty request (service = "").
-  grpc::GenericStub stub(server.channel());
-  grpc::ByteBuffer request;  // empty message
-  grpc::Slice empty("");
-  request = grpc::ByteBuffer(&empty, 1);
-  grpc::ByteBuffer reply;
-  auto ctx = TestServer::Context();
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  stub.UnaryCall(ctx.get(), "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &request, &reply, [&](grpc::Status s) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   status = s;
-                   done = true;
-                   cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return done; });
+  auto [status, bytes] = testing::RawUnaryCall(
+      server.channel(), "/grpc.health.v1.Health/Check", "");
   ASSERT_TRUE(status.ok()) << status.error_message();
-  std::vector<grpc::Slice> slices;
-  ASSERT_TRUE(reply.Dump(&slices).ok());
-  std::string bytes;
-  for (const auto& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
   EXPECT_EQ(bytes, std::string("\x08\x01", 2)) << "status SERVING";
 }
 
@@ -609,26 +586,8 @@ TEST(ServerTest, NonUtf8StringOnTheWireIsRefusedAndNothingStored) {
                         "\xc4\xe3\xba\xc3";
   const std::string bytes =
       std::string("\x0a") + static_cast<char>(listing.size()) + listing;
-  grpc::GenericStub stub(server.channel());
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer reply;
-  auto ctx = testing::TestServer::Context();
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  stub.UnaryCall(ctx.get(), "/patentmatch.v1.PatentService/CreatePatent",
-                 grpc::StubOptions(), &request, &reply, [&](grpc::Status s) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   status = s;
-                   done = true;
-                   cv.notify_one();
-                 });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done; });
-  }
+  auto [status, reply] = testing::RawUnaryCall(
+      server.channel(), "/patentmatch.v1.PatentService/CreatePatent", bytes);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
 
   v1::GetPatentRequest get;
@@ -637,6 +596,59 @@ TEST(ServerTest, NonUtf8StringOnTheWireIsRefusedAndNothingStored) {
   auto ctx2 = testing::TestServer::Context();
   EXPECT_EQ(server.patents->GetPatent(ctx2.get(), get, &stored).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace patentmatch
+
+namespace patentmatch {
+namespace {
+
+// Listings and needs copy their organisation's kind and district for
+// filtering; changing the organisation must update the copies.
+TEST(ServerTest, OrganisationChangeReachesItsListingsAndNeeds) {
+  testing::TestServer server("orgchange");
+  server.Start();
+  v1::RegisterOrganisationRequest reg;
+  reg.mutable_organisation()->set_id("holder-sample");
+  reg.mutable_organisation()->set_name("示例研究院（样例）");
+  reg.mutable_organisation()->set_kind(v1::RESEARCH_INSTITUTE);
+  reg.mutable_organisation()->set_district(v1::JIANGHAI);
+  v1::Organisation org;
+  auto ctx = testing::TestServer::Context();
+  ASSERT_TRUE(
+      server.organisations->RegisterOrganisation(ctx.get(), reg, &org).ok());
+  auto listing = Listing("CN300000001A", "一种光伏逆变器", "光伏逆变器散热。");
+  listing.set_owner_organisation_id("holder-sample");
+  ASSERT_EQ(ImportListings(server, {listing}).created(), 1);
+
+  auto ids_in = [&](v1::District district) {
+    v1::SuggestForTextRequest request;
+    request.mutable_need()->set_text("光伏逆变器");
+    request.mutable_filter()->add_owner_districts(district);
+    v1::SuggestResponse response;
+    auto c = testing::TestServer::Context();
+    EXPECT_TRUE(
+        server.matches->SuggestForText(c.get(), request, &response).ok());
+    std::vector<std::string> ids;
+    for (const auto& m : response.matches()) ids.push_back(m.patent().id());
+    return ids;
+  };
+  EXPECT_EQ(ids_in(v1::JIANGHAI).size(), 1u);
+  EXPECT_TRUE(ids_in(v1::HESHAN).empty());
+
+  reg.mutable_organisation()->set_district(v1::HESHAN);
+  auto ctx2 = testing::TestServer::Context();
+  ASSERT_TRUE(
+      server.organisations->RegisterOrganisation(ctx2.get(), reg, &org).ok());
+  EXPECT_TRUE(ids_in(v1::JIANGHAI).empty());
+  EXPECT_EQ(ids_in(v1::HESHAN).size(), 1u);
+  v1::GetPatentRequest get;
+  get.set_id("CN300000001A");
+  v1::PatentListing stored;
+  auto ctx3 = testing::TestServer::Context();
+  ASSERT_TRUE(server.patents->GetPatent(ctx3.get(), get, &stored).ok());
+  EXPECT_EQ(stored.owner_district(), v1::HESHAN);
 }
 
 }  // namespace

@@ -4,13 +4,16 @@
 #ifndef PATENTMATCH_TESTS_INTEGRATION_TEST_SERVER_H_
 #define PATENTMATCH_TESTS_INTEGRATION_TEST_SERVER_H_
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
@@ -89,6 +92,39 @@ class TestServer {
   std::unique_ptr<PatentMatchServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// Calls `method` with raw request bytes, as a client without our generated
+// code (or a broken one) would; returns the status and the reply bytes.
+inline std::pair<grpc::Status, std::string> RawUnaryCall(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+    const std::string& request_bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer reply;
+  auto ctx = TestServer::Context();
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(ctx.get(), method, grpc::StubOptions(), &request, &reply,
+                 [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = s;
+                   done = true;
+                   cv.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  std::string bytes;
+  std::vector<grpc::Slice> slices;
+  if (status.ok() && reply.Dump(&slices).ok()) {
+    for (const auto& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  return {status, bytes};
+}
 
 }  // namespace patentmatch::testing
 
