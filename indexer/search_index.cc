@@ -71,17 +71,24 @@ WeightedTerms TermsOf(const std::vector<Token>& tokens) {
   return out;
 }
 
+// Single characters only add weight to documents that match a bigram, word
+// or English term: they occur in most documents, and as full OR members
+// they made every query visit nearly the whole corpus (README, Benchmarks).
 Xapian::Query ToQuery(const WeightedTerms& terms) {
-  std::vector<Xapian::Query> parts;
-  parts.reserve(terms.terms.size());
+  std::vector<Xapian::Query> main, unigrams;
   for (const auto& [term, weight] : terms.terms) {
     Xapian::Query q(term, weight.second);
     if (weight.first != 1.0) {
       q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, weight.first);
     }
-    parts.push_back(std::move(q));
+    (term.rfind(kUnigramPrefix, 0) == 0 ? unigrams : main)
+        .push_back(std::move(q));
   }
-  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  Xapian::Query boost(Xapian::Query::OP_OR, unigrams.begin(), unigrams.end());
+  if (main.empty()) return boost;
+  Xapian::Query required(Xapian::Query::OP_OR, main.begin(), main.end());
+  if (unigrams.empty()) return required;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, required, boost);
 }
 
 absl::string_view LastCharacter(absl::string_view utf8) {
