@@ -17,6 +17,7 @@
 #include "rocksdb/db.h"
 #include "storage/keys.h"
 #include "storage/store.h"
+#include "tests/unit/test_dir.h"
 
 namespace patentmatch::indexer {
 namespace {
@@ -56,11 +57,7 @@ v1::Demand Demand(const std::string& id, const std::string& title) {
 class IndexUpdaterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = std::filesystem::path(::testing::TempDir()) /
-            (std::string("index_updater_test_") + info->name() + "_" +
-             std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
+    root_ = testing::FreshTestDir("index_updater_test");
     std::filesystem::create_directories(root_);
     OpenStore();
     OpenIndex();

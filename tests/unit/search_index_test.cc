@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "patentmatch/v1/patentmatch.pb.h"
+#include "tests/unit/test_dir.h"
 
 namespace patentmatch::indexer {
 namespace {
@@ -132,11 +133,7 @@ v1::Demand MakeDemand(const std::string& id, const std::string& title,
 class SearchIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           (std::string("search_index_test_") + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::FreshTestDir("search_index_test");
     Reopen();
   }
   void TearDown() override {

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "patentmatch/v1/patentmatch.pb.h"
 #include "storage/keys.h"
+#include "tests/unit/test_dir.h"
 
 namespace patentmatch::storage {
 namespace {
@@ -50,11 +51,7 @@ v1::Organisation Organisation(const std::string& id, const std::string& name) {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           (std::string("store_test_") + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::FreshTestDir("store_test");
     Reopen();
   }
   void TearDown() override {
