@@ -57,16 +57,16 @@ void AddText(const TextAnalyzer& analyzer, absl::string_view text, int wdf,
   for (const Token& t : analyzer.Analyze(text)) doc->add_term(t.term, wdf);
 }
 
+// Distinct query terms (sorted, as Xapian's term lists are) and how often
+// each occurs in the query (its wqf).
 struct WeightedTerms {
-  std::map<std::string, std::pair<double, int>> terms;  // scale, wqf
+  std::map<std::string, int> terms;
 };
 
 WeightedTerms TermsOf(const std::vector<Token>& tokens) {
   WeightedTerms out;
   for (const Token& t : tokens) {
-    auto& [scale, wqf] = out.terms[t.term];
-    scale = 1.0;
-    ++wqf;  // a repeated query word weighs more (BM25 k3)
+    ++out.terms[t.term];  // a repeated query word weighs more (BM25 k3)
   }
   return out;
 }
@@ -76,13 +76,9 @@ WeightedTerms TermsOf(const std::vector<Token>& tokens) {
 // they made every query visit nearly the whole corpus (README, Benchmarks).
 Xapian::Query ToQuery(const WeightedTerms& terms) {
   std::vector<Xapian::Query> main, unigrams;
-  for (const auto& [term, weight] : terms.terms) {
-    Xapian::Query q(term, weight.second);
-    if (weight.first != 1.0) {
-      q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, weight.first);
-    }
+  for (const auto& [term, wqf] : terms.terms) {
     (term.rfind(kUnigramPrefix, 0) == 0 ? unigrams : main)
-        .push_back(std::move(q));
+        .emplace_back(term, wqf);
   }
   Xapian::Query boost(Xapian::Query::OP_OR, unigrams.begin(), unigrams.end());
   if (main.empty()) return boost;
@@ -427,7 +423,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
     const std::vector<Token> query_tokens = QueryTokens(search);
     const WeightedTerms terms = TermsOf(query_tokens);
     if (terms.terms.empty()) {
-      // No text: list what passes the filter, in index order.
+      // No text: list what passes the filter, in id order.
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
                                       Xapian::Query::MatchAll, filter));
       enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -518,7 +514,7 @@ SearchIndex::MatchedPatentTerms(const TextSearch& search,
       if (doc != reader.db().postlist_end(IdTerm('p', id))) {
         Xapian::TermIterator t = reader.db().termlist_begin(*doc);
         const Xapian::TermIterator end = reader.db().termlist_end(*doc);
-        for (const auto& [term, weight] : terms.terms) {
+        for (const auto& [term, wqf] : terms.terms) {
           t.skip_to(term);
           if (t == end) break;
           if (*t == term) matched.push_back(term);
