@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -33,6 +34,8 @@ constexpr int kTitleWdf = 1;  // a title boost measured slightly worse
 constexpr int kFeedbackDocs = 3;
 constexpr int kFeedbackTerms = 10;
 constexpr double kFeedbackScale = 0.1;
+// Keywords (a need's title and keywords) against its free description.
+constexpr double kKeywordScale = 2.0;
 constexpr char kWatermarkKey[] = "watermark";
 constexpr Xapian::valueno kIdSlot = 0;  // entity id, for listing in id order
 constexpr char kFormatKey[] = "format";
@@ -58,15 +61,20 @@ void AddText(const TextAnalyzer& analyzer, absl::string_view text, int wdf,
 }
 
 // Distinct query terms (sorted, as Xapian's term lists are) and how often
-// each occurs in the query (its wqf).
+// each occurs in the query (its wqf); `emphasised` terms come from the
+// caller's keywords (for a stored need: its title and keywords, the
+// company's own summary) and weigh kKeywordScale times as much.
 struct WeightedTerms {
   std::map<std::string, int> terms;
+  std::set<std::string> emphasised;
 };
 
-WeightedTerms TermsOf(const std::vector<Token>& tokens) {
+// `tokens[text_tokens..]` came from keywords.
+WeightedTerms TermsOf(const std::vector<Token>& tokens, size_t text_tokens) {
   WeightedTerms out;
-  for (const Token& t : tokens) {
-    ++out.terms[t.term];  // a repeated query word weighs more (BM25 k3)
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    ++out.terms[tokens[i].term];  // a repeated query word weighs more (k3)
+    if (i >= text_tokens) out.emphasised.insert(tokens[i].term);
   }
   return out;
 }
@@ -77,8 +85,12 @@ WeightedTerms TermsOf(const std::vector<Token>& tokens) {
 Xapian::Query ToQuery(const WeightedTerms& terms) {
   std::vector<Xapian::Query> main, unigrams;
   for (const auto& [term, wqf] : terms.terms) {
+    Xapian::Query q(term, wqf);
+    if (terms.emphasised.contains(term)) {
+      q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, kKeywordScale);
+    }
     (term.rfind(kUnigramPrefix, 0) == 0 ? unigrams : main)
-        .emplace_back(term, wqf);
+        .push_back(std::move(q));
   }
   Xapian::Query boost(Xapian::Query::OP_OR, unigrams.begin(), unigrams.end());
   if (main.empty()) return boost;
@@ -420,8 +432,9 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
     enquire.set_weighting_scheme(
         Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
 
-    const std::vector<Token> query_tokens = QueryTokens(search);
-    const WeightedTerms terms = TermsOf(query_tokens);
+    size_t text_tokens = 0;
+    const std::vector<Token> query_tokens = QueryTokens(search, &text_tokens);
+    const WeightedTerms terms = TermsOf(query_tokens, text_tokens);
     if (terms.terms.empty()) {
       // No text: list what passes the filter, in id order.
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
@@ -485,8 +498,10 @@ absl::StatusOr<SearchResult> SearchIndex::Search(
   return result;
 }
 
-std::vector<Token> SearchIndex::QueryTokens(const TextSearch& search) const {
+std::vector<Token> SearchIndex::QueryTokens(const TextSearch& search,
+                                            size_t* text_tokens) const {
   std::vector<Token> tokens = analyzer_.AnalyzeQuery(search.text);
+  *text_tokens = tokens.size();
   for (const auto& k : search.keywords) {
     // Keywords are separate texts: shift their offsets past everything
     // before, so no phrase spans two of them.
@@ -506,8 +521,9 @@ SearchIndex::MatchedPatentTerms(const TextSearch& search,
   std::vector<std::vector<std::string>> out;
   try {
     ReaderLease reader(*this);
-    const std::vector<Token> tokens = QueryTokens(search);
-    const WeightedTerms terms = TermsOf(tokens);  // sorted by term
+    size_t text_tokens = 0;
+    const std::vector<Token> tokens = QueryTokens(search, &text_tokens);
+    const WeightedTerms terms = TermsOf(tokens, text_tokens);  // sorted
     for (const auto& id : ids) {
       std::vector<std::string> matched;
       Xapian::PostingIterator doc = reader.db().postlist_begin(IdTerm('p', id));

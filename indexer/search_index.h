@@ -60,8 +60,10 @@ struct SearchResult {
 };
 
 struct TextSearch {
-  std::string text;                   // free text, any length
-  std::vector<std::string> keywords;  // extra words, weighted like text
+  std::string text;  // free text, any length
+  // The caller's own summary words (for a stored need: its title and
+  // keywords); they weigh more than words of the free text.
+  std::vector<std::string> keywords;
   size_t offset = 0;
   size_t limit = 10;
   // Pseudo-relevance feedback: expand the query with terms from the best
@@ -110,7 +112,8 @@ class SearchIndex {
  private:
   class ReaderLease;
   explicit SearchIndex(std::string dir);
-  std::vector<Token> QueryTokens(const TextSearch& search) const;
+  std::vector<Token> QueryTokens(const TextSearch& search,
+                                 size_t* text_tokens) const;
   absl::StatusOr<SearchResult> Search(const TextSearch& search,
                                       const Xapian::Query& filter) const;
 

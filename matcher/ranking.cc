@@ -325,13 +325,16 @@ bool IsSuggestable(const v1::PatentListing& patent) {
 
 v1::NeedQuery NeedQueryFromDemand(const v1::Demand& demand) {
   v1::NeedQuery need;
-  need.set_text(absl::StrCat(demand.title(), "\n", demand.description()));
+  need.set_text(demand.description());
   *need.mutable_ipc_hints() = demand.ipc_hints();
   need.set_industry(demand.industry());
   *need.mutable_deal_modes() = demand.deal_modes();
   *need.mutable_budget() = demand.budget();
   need.set_district(demand.district());
   *need.mutable_keywords() = demand.keywords();
+  // The title is the company's own summary of the need: it weighs like a
+  // keyword (the description stays in `text`).
+  if (!demand.title().empty()) need.add_keywords(demand.title());
   return need;
 }
 

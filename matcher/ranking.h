@@ -37,7 +37,8 @@ ScoredPair ScorePair(const v1::NeedQuery& need, const v1::PatentListing& patent,
                      const PairEvidence& evidence,
                      const RankingWeights& weights, absl::CivilDay today);
 
-// The need a stored demand expresses.
+// The need a stored demand expresses: its description as text, its title
+// added to its keywords (the company's own summary, weighted up).
 v1::NeedQuery NeedQueryFromDemand(const v1::Demand& demand);
 
 // Last day of protection: expiry_date if set, else derived from the

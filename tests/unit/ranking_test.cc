@@ -543,14 +543,14 @@ TEST(NeedQueryFromDemandTest, CopiesTheNeed) {
   d.set_district(v1::XINHUI);
   d.mutable_contact()->set_phone("13800000000");
   v1::NeedQuery need = NeedQueryFromDemand(d);
-  EXPECT_THAT(need.text(), HasSubstr("锂电池回收"));
-  EXPECT_THAT(need.text(), HasSubstr("需要废旧锂电池回收技术"));
-  // Title and description stay separate words.
-  EXPECT_THAT(need.text(), Not(HasSubstr("回收需要")));
+  // The description is the free text; the title, the company's own summary,
+  // joins the keywords (which weigh more in retrieval) as a separate entry.
+  EXPECT_EQ(need.text(), "需要废旧锂电池回收技术");
   ASSERT_EQ(need.ipc_hints_size(), 1);
   EXPECT_EQ(need.ipc_hints(0), "H01M");
-  ASSERT_EQ(need.keywords_size(), 1);
+  ASSERT_EQ(need.keywords_size(), 2);
   EXPECT_EQ(need.keywords(0), "回收");
+  EXPECT_EQ(need.keywords(1), "锂电池回收");
   EXPECT_EQ(need.industry(), "新能源");
   ASSERT_EQ(need.deal_modes_size(), 1);
   EXPECT_EQ(need.deal_modes(0), v1::TRANSFER);
