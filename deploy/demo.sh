@@ -101,10 +101,12 @@ pm health
 
 # --- 4. Patents ------------------------------------------------------------
 step "4/7 Importing patents from $SHARED_DATA"
+# Exit 3 means some records were rejected (each is reported above); the
+# good ones are kept, so the demo goes on.
 pm patent import \
   "$SHARED_DATA/cn_titles_ipc.csv" \
   "$SHARED_DATA/cn_abstracts_keyphrases.jsonl" \
-  "$SHARED_DATA/us_patents.csv"
+  "$SHARED_DATA/us_patents.csv" || [[ $? -eq 3 ]]
 
 # --- 5. Sample organisations and needs ------------------------------------
 step "5/7 Registering sample organisations and needs (labelled samples, not real)"

@@ -1,6 +1,7 @@
 // Matching handlers; see match_service.h.
 #include "services/match_service.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "matcher/ranking.h"
 #include "services/grpc_status.h"
@@ -69,6 +70,15 @@ grpc::Status MatchServiceImpl::MatchDemandsForPatent(
   if (!s.ok()) return ToGrpcStatus(s);
   auto patent = ctx_->store->GetPatent(request->patent_id());
   if (!patent.ok()) return ToGrpcStatus(patent.status());
+  if (!matcher::IsSuggestable(*patent)) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("patent '", patent->id(), "' is ",
+                     patent->status() == v1::LISTING_WITHDRAWN
+                         ? "withdrawn"
+                         : absl::AsciiStrToLower(
+                               v1::LegalStatus_Name(patent->legal_status())),
+                     ": it is not matched to needs")));
+  }
   auto result = ctx_->engine->MatchDemands(*patent, request->top_k());
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);

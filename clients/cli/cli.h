@@ -26,6 +26,8 @@ namespace patentmatch::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+// An import ran, but some records were rejected (each was reported).
+inline constexpr int kExitSomeRejected = 3;
 
 // Options that apply to every command. They may appear before the group or
 // anywhere after it (`patentmatch patent get X --json` works too).

@@ -168,9 +168,11 @@ int Import(Connection& conn, const Args& args) {
   options.batch = *batch;
   options.show_progress = !args.Has("quiet");
   bool failed = false;
+  bool rejected = false;
   for (const auto& path : args.positional()) {
     ImportFileResult r = ImportFile(conn, path, options);
     failed = failed || r.read_failed || !r.rpc_status.ok();
+    rejected = rejected || r.rejected > 0;
     if (r.read_failed) continue;
     if (conn.options().json) {
       // ImportPatentsResponse has no file name; print it as a small object.
@@ -196,7 +198,8 @@ int Import(Connection& conn, const Args& args) {
       break;  // no server: the other files would fail the same way
     }
   }
-  return failed ? kExitFailure : kExitOk;
+  if (failed) return kExitFailure;
+  return rejected ? kExitSomeRejected : kExitOk;
 }
 
 }  // namespace
@@ -237,7 +240,8 @@ std::vector<Command> PatentCommands() {
        "import",
        "FILE... [--batch=1000] [--quiet]",
        "Bulk import CSV (UTF-8/GB18030) or JSON Lines exports; bad rows are "
-       "reported as FILE:LINE: field: message",
+       "reported as FILE:LINE: field: message and the good ones kept; exit "
+       "0 all kept, 3 some rejected, 1 a file or the server failed",
        {"batch", "quiet"},
        &Import},
   };

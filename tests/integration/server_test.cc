@@ -305,6 +305,16 @@ TEST(ServerTest, WithdrawnAndLapsedPatentsAreNeverSuggested) {
   ids = SuggestTextIds(server, "锂电池极片辊压");
   EXPECT_FALSE(Contains(ids, "CN114081026A"));
   EXPECT_TRUE(Contains(ids, "CN114081027A"));
+  // Reverse matching says why a withdrawn patent gets no needs.
+  v1::MatchDemandsForPatentRequest reverse;
+  reverse.set_patent_id("CN114081026A");
+  v1::MatchDemandsForPatentResponse none;
+  auto ctx_reverse = TestServer::Context();
+  grpc::Status s =
+      server.matches->MatchDemandsForPatent(ctx_reverse.get(), reverse, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "withdrawn"))
+      << s.error_message();
 
   // Re-importing the same record does not silently re-activate it.
   ImportListings(server, {Listing("CN114081026A", "一种锂电池极片辊压装置",
