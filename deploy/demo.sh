@@ -66,9 +66,6 @@ fi
 # --- 2. Build --------------------------------------------------------------
 step "2/7 Building patentmatchd and patentmatch (RelWithDebInfo, Ninja)"
 CMAKE_ARGS=(-S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
-if command -v ccache >/dev/null 2>&1; then
-  CMAKE_ARGS+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
 cmake "${CMAKE_ARGS[@]}"
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)" \
   --target patentmatchd patentmatch

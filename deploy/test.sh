@@ -10,9 +10,7 @@ cd "$(dirname "$0")/.."
 
 bash deploy/install-deps.sh
 
-# ccache: keyed on content, not on the checkout's path, so a fresh clone
-# reuses what an earlier build on this machine compiled.
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+# ccache (when installed) is set up by CMakeLists.txt.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)"
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 600
