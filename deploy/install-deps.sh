@@ -12,6 +12,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libxapian-dev librocksdb-dev libabsl-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev
   ca-certificates git python3
 )
 

@@ -58,6 +58,9 @@ absl::Status IndexUpdater::ApplyPending(
           break;
         }
         case storage::EntityKind::kOrganisation:
+        case storage::EntityKind::kAccount:
+        case storage::EntityKind::kSuggestion:
+        case storage::EntityKind::kSetting:
           break;  // not indexed
       }
       if (!s.ok()) return s;

@@ -27,14 +27,41 @@ absl::Status AttachOrganisation(const storage::Store& store, v1::Demand* d) {
   return absl::OkStatus();
 }
 
+// Who may write a need: its organisation's members, administrators, and
+// commissioners whose scope covers it (they often file needs on a company's
+// behalf after a visit).
+absl::Status CheckMayWrite(const Caller& caller, const v1::Demand& demand) {
+  if (caller.IsMemberOf(demand.organisation_id()) ||
+      caller.CoversDemand(demand)) {
+    return absl::OkStatus();
+  }
+  if (caller.is_commissioner()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "need of industry '", demand.industry(), "' in ",
+        v1::District_Name(demand.district()), " is outside the scope of account ",
+        caller.id()));
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("account ", caller.id(), " may only act for organisation '",
+                   caller.account().organisation_id(), "'"));
+}
+
 }  // namespace
 
 grpc::Status DemandServiceImpl::SubmitDemand(
-    grpc::ServerContext*, const v1::SubmitDemandRequest* request,
+    grpc::ServerContext* context, const v1::SubmitDemandRequest* request,
     v1::Demand* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "submit needs"));
   v1::Demand demand = request->demand();
+  if (caller.role() == v1::ORGANISATION_MEMBER &&
+      demand.organisation_id().empty()) {
+    demand.set_organisation_id(caller.account().organisation_id());
+  }
   absl::Status s = FieldErrorsToStatus(ValidateDemand(&demand, true));
   if (s.ok()) s = AttachOrganisation(*ctx_->store, &demand);
+  if (s.ok()) s = CheckMayWrite(caller, demand);
   if (!s.ok()) return ToGrpcStatus(s);
 
   absl::StatusOr<uint64_t> seq;
@@ -48,7 +75,7 @@ grpc::Status DemandServiceImpl::SubmitDemand(
     demand.clear_close_reason();
     demand.set_created_unix(NowUnix());
     demand.set_updated_unix(demand.created_unix());
-    storage::WriteSet writes;
+    storage::WriteSet writes(caller.Audit("DemandService.SubmitDemand"));
     writes.Put(EntityKind::kDemand, demand.id(), demand);
     writes.PutMeta(storage::kMetaNextDemandNumber,
                    storage::EncodeUint64(number));
@@ -61,8 +88,11 @@ grpc::Status DemandServiceImpl::SubmitDemand(
 }
 
 grpc::Status DemandServiceImpl::UpdateDemand(
-    grpc::ServerContext*, const v1::UpdateDemandRequest* request,
+    grpc::ServerContext* context, const v1::UpdateDemandRequest* request,
     v1::Demand* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "update needs"));
   v1::Demand demand = request->demand();
   absl::Status s = FieldErrorsToStatus(ValidateDemand(&demand, false));
   if (!s.ok()) return ToGrpcStatus(s);
@@ -77,14 +107,16 @@ grpc::Status DemandServiceImpl::UpdateDemand(
                        "organisation (it belongs to '",
                        stored->organisation_id(), "')")));
     }
-    s = AttachOrganisation(*ctx_->store, &demand);
+    s = CheckMayWrite(caller, *stored);
+    if (s.ok()) s = AttachOrganisation(*ctx_->store, &demand);
+    if (s.ok()) s = CheckMayWrite(caller, demand);
     if (!s.ok()) return ToGrpcStatus(s);
     // Status changes only through CloseDemand.
     demand.set_status(stored->status());
     demand.set_close_reason(stored->close_reason());
     demand.set_created_unix(stored->created_unix());
     demand.set_updated_unix(NowUnix());
-    storage::WriteSet writes;
+    storage::WriteSet writes(caller.Audit("DemandService.UpdateDemand"));
     writes.Put(EntityKind::kDemand, demand.id(), demand);
     seq = ctx_->store->Commit(writes);
   }
@@ -94,20 +126,44 @@ grpc::Status DemandServiceImpl::UpdateDemand(
   return grpc::Status::OK;
 }
 
-grpc::Status DemandServiceImpl::GetDemand(grpc::ServerContext*,
+grpc::Status DemandServiceImpl::GetDemand(grpc::ServerContext* context,
                                           const v1::GetDemandRequest* request,
                                           v1::Demand* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "read needs"));
   absl::Status s = FieldErrorsToStatus(ValidateId(request->id(), "id"));
   if (!s.ok()) return ToGrpcStatus(s);
   auto demand = ctx_->store->GetDemand(request->id());
   if (!demand.ok()) return ToGrpcStatus(demand.status());
+  // Members see their own organisation's needs only; staff see every need,
+  // with contact details only where their scope covers it.
+  if (!caller.is_staff() && !caller.IsMemberOf(demand->organisation_id())) {
+    return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+        "need '", demand->id(), "' belongs to another organisation")));
+  }
+  RedactDemand(caller, &*demand);
   *response = std::move(*demand);
   return grpc::Status::OK;
 }
 
 grpc::Status DemandServiceImpl::ListDemands(
-    grpc::ServerContext*, const v1::ListDemandsRequest* request,
+    grpc::ServerContext* context, const v1::ListDemandsRequest* request,
     v1::ListDemandsResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "list needs"));
+  std::string organisation_id = request->organisation_id();
+  if (caller.role() == v1::ORGANISATION_MEMBER) {
+    if (organisation_id.empty()) {
+      organisation_id = caller.account().organisation_id();
+    } else if (!caller.IsMemberOf(organisation_id)) {
+      return ToGrpcStatus(absl::PermissionDeniedError(
+          absl::StrCat("account ", caller.id(),
+                       " may only list the needs of organisation '",
+                       caller.account().organisation_id(), "'")));
+    }
+  }
   if (!v1::DemandStatus_IsValid(request->status()) ||
       !v1::District_IsValid(request->district())) {
     return ToGrpcStatus(
@@ -117,8 +173,7 @@ grpc::Status DemandServiceImpl::ListDemands(
   std::string last;
   absl::Status s =
       ctx_->store->ScanDemands(request->page_token(), [&](const v1::Demand& d) {
-        if (!request->organisation_id().empty() &&
-            d.organisation_id() != request->organisation_id()) {
+        if (!organisation_id.empty() && d.organisation_id() != organisation_id) {
           return true;
         }
         if (request->status() != v1::DEMAND_STATUS_UNSPECIFIED &&
@@ -137,7 +192,9 @@ grpc::Status DemandServiceImpl::ListDemands(
           response->set_next_page_token(last);
           return false;
         }
-        *response->add_demands() = d;
+        v1::Demand* out = response->add_demands();
+        *out = d;
+        RedactDemand(caller, out);
         last = d.id();
         return true;
       });
@@ -145,8 +202,11 @@ grpc::Status DemandServiceImpl::ListDemands(
 }
 
 grpc::Status DemandServiceImpl::CloseDemand(
-    grpc::ServerContext*, const v1::CloseDemandRequest* request,
+    grpc::ServerContext* context, const v1::CloseDemandRequest* request,
     v1::Demand* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "close needs"));
   std::vector<v1::FieldError> errors = ValidateId(request->id(), "id");
   if (request->reason().size() > Limits::kNameBytes) {
     v1::FieldError e;
@@ -163,6 +223,8 @@ grpc::Status DemandServiceImpl::CloseDemand(
     auto stored = ctx_->store->GetDemand(request->id());
     if (!stored.ok()) return ToGrpcStatus(stored.status());
     demand = std::move(*stored);
+    s = CheckMayWrite(caller, demand);
+    if (!s.ok()) return ToGrpcStatus(s);
     if (demand.status() == v1::DEMAND_CLOSED) {
       *response = std::move(demand);  // closing twice is harmless
       return grpc::Status::OK;
@@ -170,7 +232,7 @@ grpc::Status DemandServiceImpl::CloseDemand(
     demand.set_status(v1::DEMAND_CLOSED);
     demand.set_close_reason(request->reason());
     demand.set_updated_unix(NowUnix());
-    storage::WriteSet writes;
+    storage::WriteSet writes(caller.Audit("DemandService.CloseDemand"));
     writes.Put(EntityKind::kDemand, demand.id(), demand);
     seq = ctx_->store->Commit(writes);
   }

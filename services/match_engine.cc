@@ -21,6 +21,16 @@ MatchEngine::MatchEngine(const storage::Store* store,
                          matcher::RankingWeights weights)
     : store_(store), index_(index), weights_(weights) {}
 
+void MatchEngine::set_weights(const matcher::RankingWeights& weights) {
+  absl::MutexLock lock(&mu_);
+  weights_ = weights;
+}
+
+matcher::RankingWeights MatchEngine::weights() const {
+  absl::MutexLock lock(&mu_);
+  return weights_;
+}
+
 absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
     const v1::NeedQuery& need, const v1::PatentFilter& filter,
     int top_k) const {
@@ -40,6 +50,7 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
   double best = 0;
   for (const auto& h : hits->hits) best = std::max(best, h.relevance);
   const absl::CivilDay today = Today();
+  const matcher::RankingWeights weights = this->weights();
 
   // Score every candidate (matched terms do not change a score).
   struct Ranked {
@@ -57,7 +68,7 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
     matcher::PairEvidence evidence;
     evidence.text_relevance = best > 0 ? hit.relevance / best : 0;
     const double score =
-        matcher::ScorePair(need, *listing, evidence, weights_, today).score;
+        matcher::ScorePair(need, *listing, evidence, weights, today).score;
     ranked.push_back({score, evidence.text_relevance, std::move(*listing)});
   }
   const size_t k = std::min<size_t>(top_k, ranked.size());
@@ -79,7 +90,7 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
     evidence.text_relevance = ranked[i].relevance;
     evidence.matched_terms = std::move((*matched)[i]);
     matcher::ScoredPair scored =
-        matcher::ScorePair(need, ranked[i].listing, evidence, weights_, today);
+        matcher::ScorePair(need, ranked[i].listing, evidence, weights, today);
     v1::PatentMatch* match = response.add_matches();
     match->set_rank(static_cast<int>(i + 1));
     match->set_score(scored.score);
@@ -106,6 +117,7 @@ absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchEngine::MatchDemands(
   double best = 0;
   for (const auto& h : hits->hits) best = std::max(best, h.relevance);
   const absl::CivilDay today = Today();
+  const matcher::RankingWeights weights = this->weights();
   std::vector<v1::DemandMatch> matches;
   for (const auto& hit : hits->hits) {
     auto demand = store_->GetDemand(hit.id);
@@ -117,7 +129,7 @@ absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchEngine::MatchDemands(
     evidence.matched_terms = hit.matched_terms;
     matcher::ScoredPair scored =
         matcher::ScorePair(matcher::NeedQueryFromDemand(*demand), patent,
-                           evidence, weights_, today);
+                           evidence, weights, today);
     v1::DemandMatch m;
     m.set_score(scored.score);
     demand->clear_contact();  // personal data: not for the patent side

@@ -9,7 +9,9 @@
 
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "indexer/search_index.h"
 #include "matcher/ranking.h"
 #include "patentmatch/v1/patentmatch.pb.h"
@@ -39,10 +41,15 @@ class MatchEngine {
   absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchDemands(
       const v1::PatentListing& patent, int top_k) const;
 
+  // The weights later rankings use (learned from review decisions).
+  void set_weights(const matcher::RankingWeights& weights);
+  matcher::RankingWeights weights() const;
+
  private:
   const storage::Store* store_;
   const indexer::SearchIndex* index_;
-  const matcher::RankingWeights weights_;
+  mutable absl::Mutex mu_;
+  matcher::RankingWeights weights_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace patentmatch

@@ -38,8 +38,13 @@ grpc::Status MatchServiceImpl::Suggest(v1::NeedQuery need,
 }
 
 grpc::Status MatchServiceImpl::SuggestForDemand(
-    grpc::ServerContext*, const v1::SuggestForDemandRequest* request,
+    grpc::ServerContext* context, const v1::SuggestForDemandRequest* request,
     v1::SuggestResponse* response) {
+  // Raw suggestions go to staff; companies see them once approved
+  // (ReviewService).
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "rank patents for needs"));
   absl::Status s =
       FieldErrorsToStatus(ValidateId(request->demand_id(), "demand_id"));
   if (!s.ok()) return ToGrpcStatus(s);
@@ -55,15 +60,21 @@ grpc::Status MatchServiceImpl::SuggestForDemand(
 }
 
 grpc::Status MatchServiceImpl::SuggestForText(
-    grpc::ServerContext*, const v1::SuggestForTextRequest* request,
+    grpc::ServerContext* context, const v1::SuggestForTextRequest* request,
     v1::SuggestResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "rank patents for needs"));
   return Suggest(request->need(), request->filter(), request->top_k(),
                  response);
 }
 
 grpc::Status MatchServiceImpl::MatchDemandsForPatent(
-    grpc::ServerContext*, const v1::MatchDemandsForPatentRequest* request,
+    grpc::ServerContext* context, const v1::MatchDemandsForPatentRequest* request,
     v1::MatchDemandsForPatentResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "match needs to patents"));
   absl::Status s =
       FieldErrorsToStatus(ValidateId(request->patent_id(), "patent_id"));
   if (s.ok()) s = CheckTopK(request->top_k());

@@ -47,9 +47,19 @@ absl::Status CopyOwnerFields(const v1::Organisation& before,
 }  // namespace
 
 grpc::Status OrganisationServiceImpl::RegisterOrganisation(
-    grpc::ServerContext*, const v1::RegisterOrganisationRequest* request,
+    grpc::ServerContext* context,
+    const v1::RegisterOrganisationRequest* request,
     v1::Organisation* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "register organisations"));
   v1::Organisation org = request->organisation();
+  // Staff register organisations; a member may only update its own.
+  if (!caller.is_staff() && !caller.IsMemberOf(org.id())) {
+    return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+        "account ", caller.id(), " may only update organisation '",
+        caller.account().organisation_id(), "'")));
+  }
   absl::Status s = FieldErrorsToStatus(ValidateOrganisation(&org));
   if (!s.ok()) return ToGrpcStatus(s);
 
@@ -57,7 +67,8 @@ grpc::Status OrganisationServiceImpl::RegisterOrganisation(
   // then commit. The wait for the index happens after the lock is released.
   auto committed = [&]() -> absl::StatusOr<uint64_t> {
     absl::MutexLock lock(&ctx_->store->writer_mutex());
-    storage::WriteSet writes;
+    storage::WriteSet writes(
+        caller.Audit("OrganisationService.RegisterOrganisation"));
     if (org.id().empty()) {
       auto next =
           ctx_->store->GetMetaCounter(storage::kMetaNextOrganisationNumber);
@@ -90,8 +101,11 @@ grpc::Status OrganisationServiceImpl::RegisterOrganisation(
 }
 
 grpc::Status OrganisationServiceImpl::GetOrganisation(
-    grpc::ServerContext*, const v1::GetOrganisationRequest* request,
+    grpc::ServerContext* context, const v1::GetOrganisationRequest* request,
     v1::Organisation* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "read organisations"));
   absl::Status s = FieldErrorsToStatus(ValidateId(request->id(), "id"));
   if (!s.ok()) return ToGrpcStatus(s);
   auto org = ctx_->store->GetOrganisation(request->id());
@@ -101,8 +115,11 @@ grpc::Status OrganisationServiceImpl::GetOrganisation(
 }
 
 grpc::Status OrganisationServiceImpl::ListOrganisations(
-    grpc::ServerContext*, const v1::ListOrganisationsRequest* request,
+    grpc::ServerContext* context, const v1::ListOrganisationsRequest* request,
     v1::ListOrganisationsResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "list organisations"));
   const int page_size = PageSize(request->page_size(), 50, 1000);
   std::string last;
   absl::Status s = ctx_->store->ScanOrganisations(

@@ -14,9 +14,33 @@ namespace patentmatch {
 
 using storage::EntityKind;
 
+namespace {
+
+// Who may write listings: administrators, and members for their own
+// organisation (checked per listing).
+constexpr std::initializer_list<v1::Role> kListingWriters = {
+    v1::ADMINISTRATOR, v1::ORGANISATION_MEMBER};
+
+}  // namespace
+
 std::vector<v1::FieldError> PatentServiceImpl::Prepare(
-    v1::PatentListing* listing, std::vector<v1::FieldError>* warnings) const {
+    const Caller& caller, v1::PatentListing* listing,
+    std::vector<v1::FieldError>* warnings) const {
   std::vector<v1::FieldError> errors = ValidateListing(listing, warnings);
+  if (caller.role() == v1::ORGANISATION_MEMBER) {
+    const std::string& own = caller.account().organisation_id();
+    if (listing->owner_organisation_id().empty()) {
+      listing->set_owner_organisation_id(own);
+    } else if (listing->owner_organisation_id() != own) {
+      v1::FieldError e;
+      e.set_field("listing.owner_organisation_id");
+      e.set_message(absl::StrCat("account ", caller.id(),
+                                 " may only list patents of organisation '",
+                                 own, "'"));
+      errors.push_back(std::move(e));
+      return errors;
+    }
+  }
   listing->clear_owner_kind();
   listing->clear_owner_district();
   if (errors.empty() && !listing->owner_organisation_id().empty()) {
@@ -40,9 +64,10 @@ std::vector<v1::FieldError> PatentServiceImpl::Prepare(
 }
 
 absl::StatusOr<uint64_t> PatentServiceImpl::WriteLocked(
+    const Caller& caller, absl::string_view action,
     std::vector<v1::PatentListing>* listings, WriteMode mode,
     std::vector<bool>* existed) {
-  storage::WriteSet writes;
+  storage::WriteSet writes(caller.Audit(action));
   const int64_t now = NowUnix();
   // Within one batch a later record with the same id replaces an earlier.
   absl::flat_hash_map<std::string, const v1::PatentListing*> in_batch;
@@ -69,6 +94,12 @@ absl::StatusOr<uint64_t> PatentServiceImpl::WriteLocked(
       return absl::NotFoundError(
           absl::StrCat("no patent '", listing.id(), "'"));
     }
+    if (previous != nullptr && caller.role() == v1::ORGANISATION_MEMBER &&
+        !caller.IsMemberOf(previous->owner_organisation_id())) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("listing '", listing.id(),
+                       "' belongs to another organisation"));
+    }
     if (previous != nullptr) {
       listing.set_created_unix(previous->created_unix());
       // A re-import does not silently re-activate a withdrawn listing.
@@ -92,16 +123,21 @@ absl::StatusOr<uint64_t> PatentServiceImpl::WriteLocked(
 }
 
 grpc::Status PatentServiceImpl::CreatePatent(
-    grpc::ServerContext*, const v1::CreatePatentRequest* request,
+    grpc::ServerContext* context, const v1::CreatePatentRequest* request,
     v1::PatentListing* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kListingWriters, "write listings"));
   std::vector<v1::PatentListing> listings = {request->listing()};
-  absl::Status s = FieldErrorsToStatus(Prepare(&listings[0], nullptr));
+  absl::Status s =
+      FieldErrorsToStatus(Prepare(caller, &listings[0], nullptr));
   if (!s.ok()) return ToGrpcStatus(s);
   std::vector<bool> existed;
   absl::StatusOr<uint64_t> seq;
   {
     absl::MutexLock lock(&ctx_->store->writer_mutex());
-    seq = WriteLocked(&listings, WriteMode::kCreate, &existed);
+    seq = WriteLocked(caller, "PatentService.CreatePatent", &listings,
+                      WriteMode::kCreate, &existed);
   }
   if (!seq.ok()) return ToGrpcStatus(seq.status());
   ctx_->AwaitIndexed(*seq);
@@ -110,16 +146,21 @@ grpc::Status PatentServiceImpl::CreatePatent(
 }
 
 grpc::Status PatentServiceImpl::UpdatePatent(
-    grpc::ServerContext*, const v1::UpdatePatentRequest* request,
+    grpc::ServerContext* context, const v1::UpdatePatentRequest* request,
     v1::PatentListing* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kListingWriters, "write listings"));
   std::vector<v1::PatentListing> listings = {request->listing()};
-  absl::Status s = FieldErrorsToStatus(Prepare(&listings[0], nullptr));
+  absl::Status s =
+      FieldErrorsToStatus(Prepare(caller, &listings[0], nullptr));
   if (!s.ok()) return ToGrpcStatus(s);
   std::vector<bool> existed;
   absl::StatusOr<uint64_t> seq;
   {
     absl::MutexLock lock(&ctx_->store->writer_mutex());
-    seq = WriteLocked(&listings, WriteMode::kUpdate, &existed);
+    seq = WriteLocked(caller, "PatentService.UpdatePatent", &listings,
+                      WriteMode::kUpdate, &existed);
   }
   if (!seq.ok()) return ToGrpcStatus(seq.status());
   ctx_->AwaitIndexed(*seq);
@@ -128,14 +169,15 @@ grpc::Status PatentServiceImpl::UpdatePatent(
 }
 
 absl::Status PatentServiceImpl::FlushImport(
-    std::vector<v1::PatentListing>* batch, std::vector<int>* result_index,
+    const Caller& caller, std::vector<v1::PatentListing>* batch, std::vector<int>* result_index,
     v1::ImportPatentsResponse* response, uint64_t* last_seq) {
   if (batch->empty()) return absl::OkStatus();
   std::vector<bool> existed;
   absl::StatusOr<uint64_t> seq;
   {
     absl::MutexLock lock(&ctx_->store->writer_mutex());
-    seq = WriteLocked(batch, WriteMode::kUpsert, &existed);
+    seq = WriteLocked(caller, "PatentService.ImportPatents", batch,
+                      WriteMode::kUpsert, &existed);
   }
   if (!seq.ok()) return seq.status();
   *last_seq = *seq;
@@ -158,6 +200,9 @@ grpc::Status PatentServiceImpl::ImportPatents(
     grpc::ServerContext* context,
     grpc::ServerReader<v1::ImportPatentRecord>* reader,
     v1::ImportPatentsResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kListingWriters, "import listings"));
   v1::ImportPatentRecord record;
   std::vector<v1::PatentListing> batch;
   std::vector<int> result_index;
@@ -173,7 +218,7 @@ grpc::Status PatentServiceImpl::ImportPatents(
     result->set_source_line(record.source_line());
     v1::PatentListing listing = std::move(*record.mutable_listing());
     std::vector<v1::FieldError> warnings;
-    std::vector<v1::FieldError> errors = Prepare(&listing, &warnings);
+    std::vector<v1::FieldError> errors = Prepare(caller, &listing, &warnings);
     result->set_id(listing.id());
     for (auto& w : warnings) *result->add_warnings() = std::move(w);
     if (!errors.empty()) {
@@ -185,30 +230,37 @@ grpc::Status PatentServiceImpl::ImportPatents(
     batch.push_back(std::move(listing));
     result_index.push_back(response->results_size() - 1);
     if (static_cast<int>(batch.size()) >= kImportBatch) {
-      absl::Status s = FlushImport(&batch, &result_index, response, &last_seq);
+      absl::Status s = FlushImport(caller, &batch, &result_index, response, &last_seq);
       if (!s.ok()) return ToGrpcStatus(s);
     }
   }
-  absl::Status s = FlushImport(&batch, &result_index, response, &last_seq);
+  absl::Status s = FlushImport(caller, &batch, &result_index, response, &last_seq);
   if (!s.ok()) return ToGrpcStatus(s);
   if (last_seq > 0) ctx_->AwaitIndexed(last_seq);
   return grpc::Status::OK;
 }
 
-grpc::Status PatentServiceImpl::GetPatent(grpc::ServerContext*,
+grpc::Status PatentServiceImpl::GetPatent(grpc::ServerContext* context,
                                           const v1::GetPatentRequest* request,
                                           v1::PatentListing* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "read listings"));
   absl::Status s = FieldErrorsToStatus(ValidateId(request->id(), "id"));
   if (!s.ok()) return ToGrpcStatus(s);
   auto listing = ctx_->store->GetPatent(request->id());
   if (!listing.ok()) return ToGrpcStatus(listing.status());
+  RedactListing(caller, &*listing);
   *response = std::move(*listing);
   return grpc::Status::OK;
 }
 
 grpc::Status PatentServiceImpl::SearchPatents(
-    grpc::ServerContext*, const v1::SearchPatentsRequest* request,
+    grpc::ServerContext* context, const v1::SearchPatentsRequest* request,
     v1::SearchPatentsResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "search listings"));
   absl::Status s =
       FieldErrorsToStatus(ValidateFilter(request->filter(), "filter"));
   if (!s.ok()) return ToGrpcStatus(s);
@@ -229,6 +281,7 @@ grpc::Status PatentServiceImpl::SearchPatents(
     if (absl::IsNotFound(listing.status())) continue;
     if (!listing.ok()) return ToGrpcStatus(listing.status());
     auto* out = response->add_hits();
+    RedactListing(caller, &*listing);
     *out->mutable_listing() = std::move(*listing);
     out->set_relevance(hit.relevance);
     for (auto& term : hit.matched_terms) out->add_matched_terms(term);
@@ -242,8 +295,11 @@ grpc::Status PatentServiceImpl::SearchPatents(
 }
 
 grpc::Status PatentServiceImpl::WithdrawPatent(
-    grpc::ServerContext*, const v1::WithdrawPatentRequest* request,
+    grpc::ServerContext* context, const v1::WithdrawPatentRequest* request,
     v1::PatentListing* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kListingWriters, "withdraw listings"));
   std::vector<v1::FieldError> errors = ValidateId(request->id(), "id");
   if (!v1::WithdrawalReason_IsValid(request->reason()) ||
       request->reason() == v1::WITHDRAWAL_REASON_UNSPECIFIED) {
@@ -270,6 +326,11 @@ grpc::Status PatentServiceImpl::WithdrawPatent(
     auto stored = ctx_->store->GetPatent(request->id());
     if (!stored.ok()) return ToGrpcStatus(stored.status());
     listing = std::move(*stored);
+    if (caller.role() == v1::ORGANISATION_MEMBER &&
+        !caller.IsMemberOf(listing.owner_organisation_id())) {
+      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+          "listing '", listing.id(), "' belongs to another organisation")));
+    }
     listing.set_status(v1::LISTING_WITHDRAWN);
     listing.set_withdrawal_reason(request->reason());
     listing.set_withdrawal_note(request->note());
@@ -285,7 +346,7 @@ grpc::Status PatentServiceImpl::WithdrawPatent(
       listing.clear_open_licence();
     }
     listing.set_updated_unix(NowUnix());
-    storage::WriteSet writes;
+    storage::WriteSet writes(caller.Audit("PatentService.WithdrawPatent"));
     writes.Put(EntityKind::kPatent, listing.id(), listing);
     seq = ctx_->store->Commit(writes);
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
+#include "services/access_control.h"
 #include "services/service_context.h"
 
 namespace patentmatch {
@@ -39,14 +40,21 @@ class PatentServiceImpl final : public v1::PatentService::Service {
   enum class WriteMode { kCreate, kUpdate, kUpsert };
   // Validates and completes `listing` (owner fields, timestamps); errors
   // name the fields.
+  // An organisation member may only list its own organisation's patents
+  // (an empty owner becomes its organisation).
   std::vector<v1::FieldError> Prepare(
-      v1::PatentListing* listing, std::vector<v1::FieldError>* warnings) const;
+      const Caller& caller, v1::PatentListing* listing,
+      std::vector<v1::FieldError>* warnings) const;
   // Writes prepared listings in one batch. Caller holds the writer mutex.
   // `existed[i]` tells whether listing i replaced a stored one.
-  absl::StatusOr<uint64_t> WriteLocked(std::vector<v1::PatentListing>* listings,
+  // PERMISSION_DENIED if a member would replace another organisation's.
+  absl::StatusOr<uint64_t> WriteLocked(const Caller& caller,
+                                       absl::string_view action,
+                                       std::vector<v1::PatentListing>* listings,
                                        WriteMode mode,
                                        std::vector<bool>* existed);
-  absl::Status FlushImport(std::vector<v1::PatentListing>* batch,
+  absl::Status FlushImport(const Caller& caller,
+                           std::vector<v1::PatentListing>* batch,
                            std::vector<int>* result_index,
                            v1::ImportPatentsResponse* response,
                            uint64_t* last_seq);

@@ -1,6 +1,7 @@
 // patentmatchd: the patentmatch gRPC service. Starts on --listen with its
 // data under --data_dir, prints "patentmatchd listening on HOST:PORT" once
-// it accepts calls, and shuts down cleanly on SIGINT/SIGTERM.
+// it accepts calls, and shuts down cleanly on SIGINT/SIGTERM. On first start
+// it writes an administrator token to DATA_DIR/admin.token (mode 0600).
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -20,6 +21,17 @@ ABSL_FLAG(int, max_message_mb, 16,
           "Largest request message accepted, in MiB; larger ones get "
           "RESOURCE_EXHAUSTED.");
 
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain for TLS; with --tls_key. Empty: plaintext "
+          "(keep plaintext to loopback).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for TLS.");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "Where the first administrator token is written on first start "
+          "(default DATA_DIR/admin.token).");
+ABSL_FLAG(bool, new_admin_token, false,
+          "Write a fresh administrator token at start even though accounts "
+          "exist (recovery for a lost token).");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "patentmatchd --data_dir=DIR --listen=127.0.0.1:50051");
@@ -36,14 +48,24 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
+  options.new_admin_token = absl::GetFlag(FLAGS_new_admin_token);
   auto server = patentmatch::PatentMatchServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "patentmatchd: %s\n",
                  server.status().ToString().c_str());
     return 1;
   }
-  std::printf("patentmatchd listening on %s (data in %s)\n",
-              (*server)->target().c_str(), options.data_dir.c_str());
+  if ((*server)->created_admin_token()) {
+    std::printf("patentmatchd: administrator token written to %s\n",
+                (*server)->admin_token_file().c_str());
+  }
+  std::printf("patentmatchd listening on %s (%s; data in %s)\n",
+              (*server)->target().c_str(),
+              options.tls_cert_file.empty() ? "plaintext" : "TLS",
+              options.data_dir.c_str());
   std::fflush(stdout);
 
   std::thread waiter([&stop_signals, s = server->get()] {

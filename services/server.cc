@@ -8,17 +8,24 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "indexer/index_updater.h"
 #include "indexer/search_index.h"
+#include "matcher/weight_learner.h"
+#include "services/access_control.h"
+#include "services/access_service.h"
+#include "services/audit_service.h"
 #include "services/demand_service.h"
 #include "services/match_engine.h"
 #include "services/match_service.h"
 #include "services/organisation_service.h"
 #include "services/patent_service.h"
+#include "services/review_service.h"
 #include "services/service_context.h"
 #include "storage/store.h"
 
@@ -27,6 +34,37 @@ namespace patentmatch {
 int64_t NowUnix() { return absl::ToUnixSeconds(absl::Now()); }
 
 namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", what, " ", path));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// Plaintext unless both TLS files are given.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_cert_file and tls_key_file: give both, or neither for plaintext");
+  }
+  auto cert = ReadFile(options.tls_cert_file, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(options.tls_key_file, "TLS private key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(ssl);
+}
 
 class ServerImpl final : public PatentMatchServer {
  public:
@@ -86,10 +124,28 @@ class ServerImpl final : public PatentMatchServer {
     updater_->Start();
 
     engine_ = std::make_unique<MatchEngine>(store_.get(), index_.get());
+    auto weights = LoadRankingWeights(*store_);
+    if (!weights.ok()) return weights.status();
+    engine_->set_weights(matcher::WeightsFromState(*weights));
+
+    admin_token_file_ = options.admin_token_file.empty()
+                            ? options.data_dir + "/admin.token"
+                            : options.admin_token_file;
+    auto access = AccessControl::Open(store_.get(), admin_token_file_,
+                                      options.new_admin_token);
+    if (!access.ok()) return access.status();
+    access_ = std::move(*access);
+    auto credentials = Credentials(options);
+    if (!credentials.ok()) return credentials.status();
+
     context_.store = store_.get();
     context_.index = index_.get();
     context_.updater = updater_.get();
     context_.engine = engine_.get();
+    context_.access = access_.get();
+    accounts_ = std::make_unique<AccessServiceImpl>(&context_);
+    reviews_ = std::make_unique<ReviewServiceImpl>(&context_);
+    audit_ = std::make_unique<AuditServiceImpl>(&context_);
     organisations_ = std::make_unique<OrganisationServiceImpl>(&context_);
     patents_ = std::make_unique<PatentServiceImpl>(&context_);
     demands_ = std::make_unique<DemandServiceImpl>(&context_);
@@ -98,8 +154,7 @@ class ServerImpl final : public PatentMatchServer {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(options.listen_address,
-                             grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(options.listen_address, *credentials, &port_);
     builder.SetMaxReceiveMessageSize(options.max_message_bytes);
     builder.SetMaxSendMessageSize(64 * 1024 * 1024);
     // Handlers block on disk; bound the sync server's thread pool.
@@ -110,6 +165,9 @@ class ServerImpl final : public PatentMatchServer {
     builder.RegisterService(patents_.get());
     builder.RegisterService(demands_.get());
     builder.RegisterService(matches_.get());
+    builder.RegisterService(accounts_.get());
+    builder.RegisterService(reviews_.get());
+    builder.RegisterService(audit_.get());
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(
@@ -125,6 +183,10 @@ class ServerImpl final : public PatentMatchServer {
 
   int port() const override { return port_; }
   std::string target() const override { return target_; }
+  std::string admin_token_file() const override { return admin_token_file_; }
+  bool created_admin_token() const override {
+    return access_ != nullptr && access_->created_admin_token();
+  }
 
   void Shutdown() override {
     if (shut_down_.HasBeenNotified()) return;
@@ -143,7 +205,12 @@ class ServerImpl final : public PatentMatchServer {
   std::unique_ptr<indexer::SearchIndex> index_;
   std::unique_ptr<indexer::IndexUpdater> updater_;
   std::unique_ptr<MatchEngine> engine_;
+  std::unique_ptr<AccessControl> access_;
+  std::string admin_token_file_;
   ServiceContext context_;
+  std::unique_ptr<AccessServiceImpl> accounts_;
+  std::unique_ptr<ReviewServiceImpl> reviews_;
+  std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<OrganisationServiceImpl> organisations_;
   std::unique_ptr<PatentServiceImpl> patents_;
   std::unique_ptr<DemandServiceImpl> demands_;

@@ -25,6 +25,16 @@ struct ServerOptions {
   std::string data_dir;  // created if missing
   std::string listen_address = "127.0.0.1:50051";
   int max_message_bytes = 16 * 1024 * 1024;  // larger requests rejected
+  // TLS: PEM files of the server's certificate chain and private key. Both
+  // empty: plaintext (the default, for loopback and the demo).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Where the first administrator's token is written (mode 0600) on first
+  // start. Empty: DATA_DIR/admin.token.
+  std::string admin_token_file;
+  // Issue a fresh administrator token at start even if accounts exist (for
+  // an operator who lost the token; needs access to the data directory).
+  bool new_admin_token = false;
 };
 
 class PatentMatchServer {
@@ -36,6 +46,10 @@ class PatentMatchServer {
   virtual int port() const = 0;
   // "host:port" a client on this machine can dial.
   virtual std::string target() const = 0;
+  // The file holding the first administrator's token.
+  virtual std::string admin_token_file() const = 0;
+  // True if this start wrote a new administrator token.
+  virtual bool created_admin_token() const = 0;
   // Stops accepting calls, finishes those in flight, flushes the index.
   virtual void Shutdown() = 0;
   // Blocks until Shutdown() is called from elsewhere (e.g. a signal).

@@ -1,5 +1,5 @@
 // What every gRPC handler works with: the store (system of record), the
-// search index and its updater, and the match engine. Owned by
+// search index and its updater, the match engine and access control. Owned by
 // PatentMatchServer; handlers hold a pointer.
 #ifndef PATENTMATCH_SERVICES_SERVICE_CONTEXT_H_
 #define PATENTMATCH_SERVICES_SERVICE_CONTEXT_H_
@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "indexer/index_updater.h"
 #include "indexer/search_index.h"
+#include "services/access_control.h"
 #include "services/match_engine.h"
 #include "storage/store.h"
 
@@ -19,6 +20,7 @@ struct ServiceContext {
   indexer::SearchIndex* index = nullptr;
   indexer::IndexUpdater* updater = nullptr;
   MatchEngine* engine = nullptr;
+  AccessControl* access = nullptr;
 
   // After a write: wait (briefly) until searches see change `seq`. The write
   // is already durable; if the index lags, searches catch up on their own.

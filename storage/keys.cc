@@ -31,7 +31,7 @@ std::optional<Change> DecodeChange(uint64_t seq, absl::string_view value) {
   if (value.empty()) return std::nullopt;
   const auto kind = static_cast<uint8_t>(value[0]);
   if (kind < static_cast<uint8_t>(EntityKind::kOrganisation) ||
-      kind > static_cast<uint8_t>(EntityKind::kDemand)) {
+      kind > static_cast<uint8_t>(EntityKind::kSetting)) {
     return std::nullopt;
   }
   Change change;
@@ -47,6 +47,57 @@ std::string DemandIdFromNumber(uint64_t number) {
 
 std::string OrganisationIdFromNumber(uint64_t number) {
   return absl::StrFormat("ORG%06d", number);
+}
+
+std::string AccountIdFromNumber(uint64_t number) {
+  return absl::StrFormat("A%06d", number);
+}
+
+absl::string_view EntityKindName(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kOrganisation:
+      return "organisation";
+    case EntityKind::kPatent:
+      return "patent";
+    case EntityKind::kDemand:
+      return "demand";
+    case EntityKind::kAccount:
+      return "account";
+    case EntityKind::kSuggestion:
+      return "suggestion";
+    case EntityKind::kSetting:
+      return "setting";
+  }
+  return "entity";
+}
+
+std::optional<EntityKind> EntityKindFromName(absl::string_view name) {
+  for (EntityKind kind :
+       {EntityKind::kOrganisation, EntityKind::kPatent, EntityKind::kDemand,
+        EntityKind::kAccount, EntityKind::kSuggestion, EntityKind::kSetting}) {
+    if (EntityKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string AuditEntityPrefix(EntityKind kind, absl::string_view id) {
+  std::string out = "e";
+  out.push_back(static_cast<char>(kind));
+  out.append(id.data(), id.size());
+  out.push_back('\0');
+  return out;
+}
+
+std::string AuditActorPrefix(absl::string_view actor_id) {
+  std::string out = "a";
+  out.append(actor_id.data(), actor_id.size());
+  out.push_back('\0');
+  return out;
+}
+
+std::optional<uint64_t> AuditSeqFromIndexKey(absl::string_view key) {
+  if (key.size() < 8) return std::nullopt;
+  return DecodeUint64(key.substr(key.size() - 8));
 }
 
 }  // namespace patentmatch::storage

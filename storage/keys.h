@@ -7,6 +7,18 @@
 //   changes        key: change sequence (8 bytes, big-endian, so keys sort
 //                  in sequence order)                value: EncodeChange()
 //   meta           key: one of the kMeta* names      value: see each name
+//   accounts       key: account id                   value: Account proto
+//   suggestions    key: suggestion id ("<demand id>:<patent id>")
+//                                                    value: Suggestion proto
+//   settings       key: setting name (kSetting*)     value: the setting's proto
+//   audit          key: audit sequence (8 bytes, big-endian)
+//                                                    value: AuditRecord proto
+//                  (stored form: before/after as serialised entities)
+//   audit_index    key: AuditEntityIndexKey / AuditActorIndexKey, each ending
+//                  in the 8-byte audit sequence      value: empty
+//
+// Every entity write appends one audit record (and its two index keys) in the
+// same WriteBatch as the entity, so the audit log can never miss a write.
 //
 // The `changes` family is the feed the derived Xapian index replays: every
 // write to an indexed entity (patents, demands) appends one change in the
@@ -30,19 +42,38 @@ enum class EntityKind : uint8_t {
   kOrganisation = 1,
   kPatent = 2,
   kDemand = 3,
+  kAccount = 4,
+  kSuggestion = 5,
+  kSetting = 6,
 };
+
+// "organisation", "patent", ...: how audit records name a kind.
+absl::string_view EntityKindName(EntityKind kind);
+// The inverse; nullopt for an unknown name.
+std::optional<EntityKind> EntityKindFromName(absl::string_view name);
 
 inline constexpr char kOrganisationsFamily[] = "organisations";
 inline constexpr char kPatentsFamily[] = "patents";
 inline constexpr char kDemandsFamily[] = "demands";
 inline constexpr char kChangesFamily[] = "changes";
 inline constexpr char kMetaFamily[] = "meta";
+inline constexpr char kAccountsFamily[] = "accounts";
+inline constexpr char kSuggestionsFamily[] = "suggestions";
+inline constexpr char kSettingsFamily[] = "settings";
+inline constexpr char kAuditFamily[] = "audit";
+inline constexpr char kAuditIndexFamily[] = "audit_index";
+
+// settings: the ranking weights learned from review decisions
+// (RankingWeightsState).
+inline constexpr char kSettingRankingWeights[] = "ranking_weights";
 
 // meta: next number for server-assigned demand ids, 8 bytes big-endian.
 inline constexpr char kMetaNextDemandNumber[] = "next_demand_number";
 // meta: next number for server-assigned organisation ids, 8 bytes big-endian.
 inline constexpr char kMetaNextOrganisationNumber[] =
     "next_organisation_number";
+// meta: next number for account ids, 8 bytes big-endian.
+inline constexpr char kMetaNextAccountNumber[] = "next_account_number";
 // meta: on-disk format version, 8 bytes big-endian.
 inline constexpr char kMetaFormatVersion[] = "format_version";
 inline constexpr uint64_t kFormatVersion = 1;
@@ -67,6 +98,18 @@ std::optional<Change> DecodeChange(uint64_t seq, absl::string_view value);
 // organisations. Fixed width so that they sort in creation order.
 std::string DemandIdFromNumber(uint64_t number);
 std::string OrganisationIdFromNumber(uint64_t number);
+// "A000042" for accounts.
+std::string AccountIdFromNumber(uint64_t number);
+
+// audit: key for audit record `seq`.
+inline std::string AuditKey(uint64_t seq) { return EncodeUint64(seq); }
+// audit_index: "e" kind-byte id NUL seq — one entity's history in order.
+// Ids never contain NUL (validation refuses control characters).
+std::string AuditEntityPrefix(EntityKind kind, absl::string_view id);
+// audit_index: "a" actor-id NUL seq — one actor's writes in order.
+std::string AuditActorPrefix(absl::string_view actor_id);
+// The audit sequence at the end of an index key (nullopt if malformed).
+std::optional<uint64_t> AuditSeqFromIndexKey(absl::string_view key);
 
 }  // namespace patentmatch::storage
 

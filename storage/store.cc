@@ -3,7 +3,10 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
@@ -22,18 +25,6 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
-}
-
-absl::string_view KindName(EntityKind kind) {
-  switch (kind) {
-    case EntityKind::kOrganisation:
-      return "organisation";
-    case EntityKind::kPatent:
-      return "patent";
-    case EntityKind::kDemand:
-      return "demand";
-  }
-  return "entity";
 }
 
 bool IsIndexed(EntityKind kind) {
@@ -63,7 +54,34 @@ std::function<bool(absl::string_view, absl::string_view)> ParsingVisitor(
   };
 }
 
+// The last key of a column family that uses 8-byte sequence keys, as a
+// number (0 if the family is empty).
+absl::StatusOr<uint64_t> LastSequence(rocksdb::DB* db,
+                                      rocksdb::ColumnFamilyHandle* family,
+                                      absl::string_view what) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), family));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) {
+    auto seq =
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
+    if (!seq) return absl::DataLossError(absl::StrCat("malformed ", what, " key"));
+    last = *seq;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), what);
+  return last;
+}
+
 }  // namespace
+
+AuditContext SystemAudit(absl::string_view action) {
+  AuditContext audit;
+  audit.actor_id = "system";
+  audit.actor_name = "patentmatchd";
+  audit.action = std::string(action);
+  return audit;
+}
 
 void WriteSet::Put(EntityKind kind, std::string id,
                    const google::protobuf::Message& entity) {
@@ -92,6 +110,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
       {kDemandsFamily, family_options},
       {kChangesFamily, family_options},
       {kMetaFamily, family_options},
+      {kAccountsFamily, family_options},
+      {kSuggestionsFamily, family_options},
+      {kSettingsFamily, family_options},
+      {kAuditFamily, family_options},
+      {kAuditIndexFamily, family_options},
   };
 
   auto store = std::unique_ptr<Store>(new Store());
@@ -105,6 +128,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   store->demands_ = store->handles_[3];
   store->changes_ = store->handles_[4];
   store->meta_ = store->handles_[5];
+  store->accounts_ = store->handles_[6];
+  store->suggestions_ = store->handles_[7];
+  store->settings_ = store->handles_[8];
+  store->audit_ = store->handles_[9];
+  store->audit_index_ = store->handles_[10];
 
   // Check (or stamp) the on-disk format.
   std::string version;
@@ -123,18 +151,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
         absl::StrCat("store at ", path, " has an unknown format version"));
   }
 
-  // The last change sequence is the last key of the change feed.
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(rocksdb::ReadOptions(), store->changes_));
-  it->SeekToLast();
-  if (it->Valid()) {
-    auto seq =
-        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
-    if (!seq) return absl::DataLossError("malformed change feed key");
+  // The last change and audit sequences are the last keys of their logs.
+  auto last_change = LastSequence(db, store->changes_, "change feed");
+  if (!last_change.ok()) return last_change.status();
+  auto last_audit = LastSequence(db, store->audit_, "audit log");
+  if (!last_audit.ok()) return last_audit.status();
+  {
     absl::MutexLock lock(&store->commit_mutex_);
-    store->last_change_seq_ = *seq;
+    store->last_change_seq_ = *last_change;
+    store->last_audit_seq_ = *last_audit;
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading changes");
   return store;
 }
 
@@ -152,6 +178,12 @@ rocksdb::ColumnFamilyHandle* Store::Family(EntityKind kind) const {
       return patents_;
     case EntityKind::kDemand:
       return demands_;
+    case EntityKind::kAccount:
+      return accounts_;
+    case EntityKind::kSuggestion:
+      return suggestions_;
+    case EntityKind::kSetting:
+      return settings_;
   }
   return nullptr;
 }
@@ -163,12 +195,12 @@ absl::Status Store::Get(EntityKind kind, absl::string_view id,
                                rocksdb::Slice(id.data(), id.size()), &bytes);
   if (s.IsNotFound()) {
     return absl::NotFoundError(
-        absl::StrCat("no ", KindName(kind), " '", id, "'"));
+        absl::StrCat("no ", EntityKindName(kind), " '", id, "'"));
   }
-  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", KindName(kind)));
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", EntityKindName(kind)));
   if (!out->ParseFromString(bytes)) {
     return absl::DataLossError(
-        absl::StrCat("stored ", KindName(kind), " '", id, "' does not parse"));
+        absl::StrCat("stored ", EntityKindName(kind), " '", id, "' does not parse"));
   }
   return absl::OkStatus();
 }
@@ -213,7 +245,7 @@ absl::Status Store::Scan(
       break;
     }
   }
-  return FromRocks(it->status(), absl::StrCat("scanning ", KindName(kind)));
+  return FromRocks(it->status(), absl::StrCat("scanning ", EntityKindName(kind)));
 }
 
 absl::Status Store::ScanOrganisations(
@@ -241,6 +273,103 @@ absl::Status Store::ScanDemands(
   return error.ok() ? s : error;
 }
 
+absl::Status Store::ScanAccounts(
+    absl::string_view start_after,
+    const std::function<bool(const v1::Account&)>& visit) const {
+  absl::Status error;
+  absl::Status s =
+      Scan(EntityKind::kAccount, start_after, ParsingVisitor(visit, &error));
+  return error.ok() ? s : error;
+}
+absl::Status Store::ScanSuggestions(
+    absl::string_view start_after,
+    const std::function<bool(const v1::Suggestion&)>& visit) const {
+  absl::Status error;
+  absl::Status s = Scan(EntityKind::kSuggestion, start_after,
+                        ParsingVisitor(visit, &error));
+  return error.ok() ? s : error;
+}
+
+absl::Status Store::ReadAudit(const AuditQuery& query,
+                              std::vector<v1::AuditRecord>* out,
+                              bool* more) const {
+  *more = false;
+  // Reads one record by sequence and keeps it if it matches; false to stop.
+  absl::Status error;
+  auto consider = [&](uint64_t seq, absl::string_view bytes) {
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      error = absl::DataLossError(absl::StrCat("audit record ", seq,
+                                               " does not parse"));
+      return false;
+    }
+    if (query.since_unix != 0 && record.at_unix() < query.since_unix) {
+      return true;
+    }
+    if (query.until_unix != 0 && record.at_unix() >= query.until_unix) {
+      return true;
+    }
+    if (!query.actor_id.empty() && record.actor_id() != query.actor_id) {
+      return true;
+    }
+    if (query.kind &&
+        record.entity_kind() != EntityKindName(*query.kind)) {
+      return true;
+    }
+    if (!query.entity_id.empty() && record.entity_id() != query.entity_id) {
+      return true;
+    }
+    if (out->size() == query.limit) {
+      *more = true;
+      return false;
+    }
+    out->push_back(std::move(record));
+    return true;
+  };
+
+  std::string prefix;
+  if (query.kind && !query.entity_id.empty()) {
+    prefix = AuditEntityPrefix(*query.kind, query.entity_id);
+  } else if (!query.actor_id.empty()) {
+    prefix = AuditActorPrefix(query.actor_id);
+  }
+  if (prefix.empty()) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), audit_));
+    for (it->Seek(AuditKey(query.after_seq + 1)); it->Valid(); it->Next()) {
+      auto seq =
+          DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
+      if (!seq) return absl::DataLossError("malformed audit key");
+      if (!consider(*seq, absl::string_view(it->value().data(),
+                                            it->value().size()))) {
+        break;
+      }
+    }
+    if (!error.ok()) return error;
+    return FromRocks(it->status(), "reading the audit log");
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), audit_index_));
+  const std::string start = prefix + EncodeUint64(query.after_seq + 1);
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    const absl::string_view key(it->key().data(), it->key().size());
+    if (!absl::StartsWith(key, prefix) || key.size() != prefix.size() + 8) {
+      if (!absl::StartsWith(key, prefix)) break;
+      continue;
+    }
+    auto seq = AuditSeqFromIndexKey(key);
+    if (!seq) return absl::DataLossError("malformed audit index key");
+    std::string bytes;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), audit_, AuditKey(*seq), &bytes);
+    if (!s.ok()) return FromRocks(s, "reading the audit log");
+    if (!consider(*seq, bytes)) break;
+  }
+  if (!error.ok()) return error;
+  return FromRocks(it->status(), "reading the audit index");
+}
+
 absl::StatusOr<uint64_t> Store::GetMetaCounter(absl::string_view key) const {
   std::string bytes;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_,
@@ -259,14 +388,62 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
     absl::MutexLock lock(&commit_mutex_);
     rocksdb::WriteBatch batch;
     uint64_t seq = last_change_seq_;
+    uint64_t audit_seq = last_audit_seq_;
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    // Entities written earlier in this same set: their "before" is the
+    // earlier write, not what is on disk.
+    absl::flat_hash_map<std::string, std::string> pending;
     for (const auto& e : writes.entities_) {
-      rocksdb::Status s = batch.Put(Family(e.kind), e.id, e.bytes);
+      rocksdb::ColumnFamilyHandle* family = Family(e.kind);
+      if (family == nullptr) {
+        return absl::InternalError("write to an unknown entity kind");
+      }
+      const std::string pending_key = EncodeChange(e.kind, e.id);
+      std::string before;
+      if (auto it = pending.find(pending_key); it != pending.end()) {
+        before = it->second;
+      } else {
+        rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family, e.id,
+                                     &before);
+        if (s.IsNotFound()) {
+          before.clear();
+        } else if (!s.ok()) {
+          return FromRocks(s, "reading the version being replaced");
+        }
+      }
+      pending[pending_key] = e.bytes;
+      rocksdb::Status s = batch.Put(family, e.id, e.bytes);
       if (!s.ok()) return FromRocks(s, "building write batch");
       if (IsIndexed(e.kind)) {
         s = batch.Put(changes_, ChangeKey(++seq), EncodeChange(e.kind, e.id));
         if (!s.ok()) return FromRocks(s, "building write batch");
         appended = true;
       }
+      if (before == e.bytes) continue;  // nothing changed: nothing to audit
+      v1::AuditRecord record;
+      record.set_seq(++audit_seq);
+      record.set_at_unix(now);
+      record.set_actor_id(writes.audit_.actor_id);
+      record.set_actor_name(writes.audit_.actor_name);
+      record.set_actor_role(writes.audit_.actor_role);
+      record.set_action(writes.audit_.action);
+      record.set_entity_kind(std::string(EntityKindName(e.kind)));
+      record.set_entity_id(e.id);
+      record.set_before(std::move(before));
+      record.set_after(e.bytes);
+      s = batch.Put(audit_, AuditKey(audit_seq), record.SerializeAsString());
+      if (s.ok()) {
+        s = batch.Put(audit_index_,
+                      AuditEntityPrefix(e.kind, e.id) + EncodeUint64(audit_seq),
+                      "");
+      }
+      if (s.ok()) {
+        s = batch.Put(audit_index_,
+                      AuditActorPrefix(writes.audit_.actor_id) +
+                          EncodeUint64(audit_seq),
+                      "");
+      }
+      if (!s.ok()) return FromRocks(s, "building write batch");
     }
     for (const auto& [key, value] : writes.meta_) {
       rocksdb::Status s = batch.Put(meta_, key, value);
@@ -277,6 +454,7 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
     rocksdb::Status s = db_->Write(options, &batch);
     if (!s.ok()) return FromRocks(s, "writing");
     last_change_seq_ = seq;
+    last_audit_seq_ = audit_seq;
     last = seq;
   }
   if (appended && change_listener_) change_listener_(last);

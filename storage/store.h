@@ -3,9 +3,12 @@
 // keys.h). Writes go through WriteSet + Commit: all entities of one logical
 // change land in one WriteBatch, synced to the WAL before Commit returns, so
 // an acknowledged write survives a crash. Writes to indexed kinds (patents,
-// demands) also append to the change feed that the Xapian index replays.
+// demands) also append to the change feed that the Xapian index replays, and
+// every entity write appends an audit record (who, role, when, what, before
+// and after) in the same batch: a WriteSet cannot be made without saying who
+// is writing.
 //
-//   WriteSet writes;
+//   WriteSet writes(caller.Audit("PatentService.CreatePatent"));
 //   writes.Put(EntityKind::kPatent, listing.id(), listing);
 //   RETURN_IF_ERROR(store->Commit(writes));
 //
@@ -19,7 +22,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -28,7 +33,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message.h"
+#include "patentmatch/v1/access.pb.h"
+#include "patentmatch/v1/audit.pb.h"
 #include "patentmatch/v1/patentmatch.pb.h"
+#include "patentmatch/v1/review.pb.h"
 #include "storage/keys.h"
 
 namespace rocksdb {
@@ -38,9 +46,20 @@ class ColumnFamilyHandle;
 
 namespace patentmatch::storage {
 
+// Who makes a write, and through which action: stamped on its audit records.
+struct AuditContext {
+  std::string actor_id;  // account id, or "system" for the server itself
+  std::string actor_name;
+  v1::Role actor_role = v1::ROLE_UNSPECIFIED;
+  std::string action;  // e.g. "PatentService.CreatePatent"
+};
+// The server acting on its own behalf (start-up, first administrator).
+AuditContext SystemAudit(absl::string_view action);
+
 // The entities and bookkeeping values of one atomic write.
 class WriteSet {
  public:
+  explicit WriteSet(AuditContext audit) : audit_(std::move(audit)) {}
   void Put(EntityKind kind, std::string id,
            const google::protobuf::Message& entity);
   void PutMeta(std::string key, std::string value);
@@ -54,8 +73,21 @@ class WriteSet {
     std::string id;
     std::string bytes;
   };
+  AuditContext audit_;
   std::vector<Entity> entities_;
   std::vector<std::pair<std::string, std::string>> meta_;
+};
+
+// Which audit records to read. kind + entity_id, or actor_id, use the audit
+// index; otherwise the log is read in order. Times are unix seconds.
+struct AuditQuery {
+  std::optional<EntityKind> kind;
+  std::string entity_id;
+  std::string actor_id;
+  int64_t since_unix = 0;  // inclusive; 0: any
+  int64_t until_unix = 0;  // exclusive; 0: any
+  uint64_t after_seq = 0;  // resume after this record
+  size_t limit = 100;
 };
 
 class Store {
@@ -86,12 +118,24 @@ class Store {
   absl::Status ScanDemands(
       absl::string_view start_after,
       const std::function<bool(const v1::Demand&)>& visit) const;
+  absl::Status ScanAccounts(
+      absl::string_view start_after,
+      const std::function<bool(const v1::Account&)>& visit) const;
+  absl::Status ScanSuggestions(
+      absl::string_view start_after,
+      const std::function<bool(const v1::Suggestion&)>& visit) const;
+
+  // Audit records matching `query`, oldest first, in their stored form
+  // (before/after as serialised entities). *more is set when the limit cut
+  // the answer short.
+  absl::Status ReadAudit(const AuditQuery& query,
+                         std::vector<v1::AuditRecord>* out, bool* more) const;
 
   // Reads a bookkeeping counter from meta (0 if never written).
   absl::StatusOr<uint64_t> GetMetaCounter(absl::string_view key) const;
 
-  // Writes `writes` atomically and durably (WAL fsync) and appends one
-  // change per indexed entity. Returns the last change sequence written (or
+  // Writes `writes` atomically and durably (WAL fsync), appends one change
+  // per indexed entity and one audit record per entity that changed. Returns the last change sequence written (or
   // the current one if nothing indexed changed).
   absl::StatusOr<uint64_t> Commit(const WriteSet& writes);
 
@@ -121,10 +165,16 @@ class Store {
   rocksdb::ColumnFamilyHandle* demands_ = nullptr;
   rocksdb::ColumnFamilyHandle* changes_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* accounts_ = nullptr;
+  rocksdb::ColumnFamilyHandle* suggestions_ = nullptr;
+  rocksdb::ColumnFamilyHandle* settings_ = nullptr;
+  rocksdb::ColumnFamilyHandle* audit_ = nullptr;
+  rocksdb::ColumnFamilyHandle* audit_index_ = nullptr;
 
   absl::Mutex writer_mutex_;
   mutable absl::Mutex commit_mutex_;  // orders change sequence numbers
   uint64_t last_change_seq_ ABSL_GUARDED_BY(commit_mutex_) = 0;
+  uint64_t last_audit_seq_ ABSL_GUARDED_BY(commit_mutex_) = 0;
   std::function<void(uint64_t)> change_listener_;
 };
 

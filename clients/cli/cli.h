@@ -35,6 +35,12 @@ struct GlobalOptions {
   std::string server = "127.0.0.1:50051";
   int64_t deadline_ms = 10000;
   bool json = false;
+  // Bearer token sent with every call: --token, else $PATENTMATCH_TOKEN,
+  // else the first line of --token_file / $PATENTMATCH_TOKEN_FILE.
+  std::string token;
+  std::string token_file;
+  // TLS: trust this CA (PEM). Empty: plaintext.
+  std::string ca_file;
 };
 
 // The words and flags after `<group> <command>`. Flags are `--name=value`,
@@ -71,7 +77,11 @@ bool IsUsageError(const absl::Status& status);
 // One connection to the server, plus the per-call deadline policy.
 class Connection {
  public:
+  // A connection error (unreadable --ca_file or token file) is reported on
+  // the first call; see error().
   explicit Connection(const GlobalOptions& opts);
+  // Why the connection could not be set up (OK if it could).
+  const absl::Status& error() const { return error_; }
   const GlobalOptions& options() const { return opts_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   // A context whose deadline is --deadline_ms from now, plus `extra`.
@@ -81,6 +91,8 @@ class Connection {
  private:
   GlobalOptions opts_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::string token_;
+  absl::Status error_;
 };
 
 // Prints "error: CODE_NAME: message" to stderr and returns kExitFailure.

@@ -1,5 +1,6 @@
 // Command-line parsing, the server connection, enum names and file reading
 // shared by every `patentmatch` command.
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -112,6 +113,14 @@ absl::Status Args::ExtractGlobals(GlobalOptions& opts) {
     }
     flags_.erase(it);
   }
+  for (auto [flag, field] :
+       {std::pair{"token", &opts.token}, std::pair{"token_file", &opts.token_file},
+        std::pair{"ca_file", &opts.ca_file}}) {
+    if (auto it = flags_.find(flag); it != flags_.end()) {
+      *field = it->second;
+      flags_.erase(it);
+    }
+  }
   if (auto it = flags_.find("json"); it != flags_.end()) {
     if (!absl::SimpleAtob(it->second, &opts.json)) {
       return UsageError("--json wants true or false");
@@ -140,13 +149,51 @@ Connection::Connection(const GlobalOptions& opts) : opts_(opts) {
   // Import responses carry one result per record; allow large batches.
   channel_args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   channel_args.SetMaxSendMessageSize(16 * 1024 * 1024);
-  channel_ = grpc::CreateCustomChannel(
-      opts_.server, grpc::InsecureChannelCredentials(), channel_args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!opts_.ca_file.empty()) {
+    auto ca = ReadFile(opts_.ca_file);
+    if (!ca.ok()) {
+      error_ = absl::FailedPreconditionError(
+          absl::StrCat("--ca_file: ", ca.status().message()));
+    } else {
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = *ca;
+      credentials = grpc::SslCredentials(ssl);
+    }
+  }
+  channel_ =
+      grpc::CreateCustomChannel(opts_.server, credentials, channel_args);
+
+  token_ = opts_.token;
+  if (token_.empty()) {
+    if (const char* env = std::getenv("PATENTMATCH_TOKEN"); env && *env) {
+      token_ = env;
+    }
+  }
+  std::string token_file = opts_.token_file;
+  if (token_file.empty()) {
+    if (const char* env = std::getenv("PATENTMATCH_TOKEN_FILE"); env && *env) {
+      token_file = env;
+    }
+  }
+  if (token_.empty() && !token_file.empty()) {
+    auto contents = ReadFile(token_file);
+    if (!contents.ok()) {
+      error_ = absl::FailedPreconditionError(
+          absl::StrCat("token file: ", contents.status().message()));
+    } else {
+      absl::string_view first = *contents;
+      first = first.substr(0, first.find('\n'));
+      token_ = std::string(absl::StripAsciiWhitespace(first));
+    }
+  }
 }
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext(
     std::chrono::milliseconds extra) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(opts_.deadline_ms) + extra);
   return ctx;

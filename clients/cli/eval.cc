@@ -143,6 +143,9 @@ int Eval(Connection& conn, const Args& args) {
                (*server)->target().c_str(), dir.path.c_str());
   GlobalOptions local = conn.options();
   local.server = (*server)->target();
+  local.token.clear();
+  local.ca_file.clear();
+  local.token_file = (*server)->admin_token_file();  // its own administrator
   Connection eval_conn(local);
 
   int rc = kExitOk;

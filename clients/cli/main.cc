@@ -37,7 +37,11 @@ void PrintUsage(std::FILE* out, const std::vector<Command>& commands,
                "  --server       server address (default $PATENTMATCH_SERVER "
                "or 127.0.0.1:50051)\n"
                "  --deadline_ms  deadline of each call (default 10000)\n"
-               "  --json         print protobuf JSON, one object per line\n\n"
+               "  --json         print protobuf JSON, one object per line\n"
+               "  --token_file   file whose first line is the bearer token "
+               "(or $PATENTMATCH_TOKEN_FILE;\n"
+               "                 $PATENTMATCH_TOKEN or --token give it directly)\n"
+               "  --ca_file      talk TLS, trusting this CA certificate (PEM)\n\n"
                "Commands:\n");
   for (const auto& c : commands) {
     if (!only_group.empty() && c.group != only_group) continue;
@@ -139,6 +143,11 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
   Connection conn(opts);
+  if (!conn.error().ok() && found->group != "eval") {
+    std::fprintf(stderr, "error: %s\n",
+                 std::string(conn.error().message()).c_str());
+    return kExitUsage;
+  }
   int rc = found->run(conn, *cmd_args);
   if (rc == kExitUsage) {
     std::fprintf(stderr, "usage: patentmatch %s %s\n",

@@ -104,7 +104,10 @@ class CliTest : public ::testing::Test {
     const fs::path out = *dir_ / ("out" + std::to_string(counter));
     const fs::path err = *dir_ / ("err" + std::to_string(counter++));
     std::string cmd = ShellQuote(PM_CLI_BINARY);
-    if (with_server) cmd += " --server=" + server_->target();
+    if (with_server) {
+      cmd += " --server=" + server_->target() +
+             " --token_file=" + ShellQuote(server_->admin_token_file());
+    }
     for (const auto& a : args) cmd += " " + ShellQuote(a);
     cmd += " >" + ShellQuote(out.string()) + " 2>" + ShellQuote(err.string()) +
            " </dev/null";

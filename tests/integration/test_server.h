@@ -1,22 +1,29 @@
 // Test fixture helpers for integration tests: a real PatentMatchServer on
 // 127.0.0.1:0 in a fresh temporary data directory, restartable in place, and
-// gRPC stubs connected to it.
+// gRPC stubs connected to it. The stubs carry the administrator token the
+// server wrote on first start; Channel(token) connects as anyone else.
 #ifndef PATENTMATCH_TESTS_INTEGRATION_TEST_SERVER_H_
 #define PATENTMATCH_TESTS_INTEGRATION_TEST_SERVER_H_
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/client_interceptor.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "patentmatch/v1/access.grpc.pb.h"
+#include "patentmatch/v1/audit.grpc.pb.h"
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
+#include "patentmatch/v1/review.grpc.pb.h"
 #include "services/server.h"
 
 namespace patentmatch::testing {
@@ -27,6 +34,56 @@ inline std::string MakeTempDir(const std::string& tag) {
   char* made = mkdtemp(tmpl.data());
   EXPECT_NE(made, nullptr);
   return tmpl;
+}
+
+// Adds "authorization: Bearer <token>" to every call on a channel, as a
+// real client does (call credentials need TLS; this works on plaintext too).
+class BearerInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerInterceptor(std::string token) : token_(std::move(token)) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert(
+          {"authorization", "Bearer " + token_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string token_;
+};
+
+class BearerInterceptorFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerInterceptorFactory(std::string token)
+      : token_(std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new BearerInterceptor(token_);
+  }
+
+ private:
+  std::string token_;
+};
+
+// A channel to `target` whose calls carry `token` (none if empty).
+inline std::shared_ptr<grpc::Channel> ChannelWithToken(
+    const std::string& target, const std::string& token,
+    std::shared_ptr<grpc::ChannelCredentials> credentials =
+        grpc::InsecureChannelCredentials()) {
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(64 << 20);
+  std::vector<std::unique_ptr<
+      grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  if (!token.empty()) {
+    interceptors.push_back(std::make_unique<BearerInterceptorFactory>(token));
+  }
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      target, credentials, args, std::move(interceptors));
 }
 
 class TestServer {
@@ -45,17 +102,37 @@ class TestServer {
     auto server = PatentMatchServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    grpc::ChannelArguments args;
-    args.SetMaxSendMessageSize(64 << 20);
-    channel_ = grpc::CreateCustomChannel(
-        server_->target(), grpc::InsecureChannelCredentials(), args);
+    std::ifstream token_file(server_->admin_token_file());
+    std::getline(token_file, admin_token_);
+    ASSERT_FALSE(admin_token_.empty()) << server_->admin_token_file();
+    channel_ = Channel(admin_token_);
     patents = v1::PatentService::NewStub(channel_);
     demands = v1::DemandService::NewStub(channel_);
     organisations = v1::OrganisationService::NewStub(channel_);
     matches = v1::MatchService::NewStub(channel_);
+    access = v1::AccessService::NewStub(channel_);
+    reviews = v1::ReviewService::NewStub(channel_);
+    audit = v1::AuditService::NewStub(channel_);
+  }
+
+  // A plaintext channel whose calls carry `token` (none if empty).
+  std::shared_ptr<grpc::Channel> Channel(const std::string& token) const {
+    return ChannelWithToken(server_->target(), token);
+  }
+
+  // Issues a token as the administrator; fails the test if refused.
+  v1::IssueTokenResponse Issue(v1::IssueTokenRequest request) {
+    v1::IssueTokenResponse response;
+    auto ctx = Context();
+    grpc::Status s = access->IssueToken(ctx.get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
   }
 
   void Stop() {
+    access.reset();
+    reviews.reset();
+    audit.reset();
     patents.reset();
     demands.reset();
     organisations.reset();
@@ -73,6 +150,7 @@ class TestServer {
   const std::string& data_dir() const { return dir_; }
   std::string target() const { return server_->target(); }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  const std::string& admin_token() const { return admin_token_; }
 
   // A client context with a deadline, as every real client call has.
   static std::unique_ptr<grpc::ClientContext> Context(int seconds = 30) {
@@ -86,9 +164,13 @@ class TestServer {
   std::unique_ptr<v1::DemandService::Stub> demands;
   std::unique_ptr<v1::OrganisationService::Stub> organisations;
   std::unique_ptr<v1::MatchService::Stub> matches;
+  std::unique_ptr<v1::AccessService::Stub> access;
+  std::unique_ptr<v1::ReviewService::Stub> reviews;
+  std::unique_ptr<v1::AuditService::Stub> audit;
 
  private:
   std::string dir_;
+  std::string admin_token_;
   std::unique_ptr<PatentMatchServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };

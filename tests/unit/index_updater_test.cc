@@ -90,12 +90,12 @@ class IndexUpdaterTest : public ::testing::Test {
     return seq.ok() ? *seq : 0;
   }
   uint64_t PutPatent(const v1::PatentListing& p) {
-    WriteSet writes;
+    WriteSet writes(storage::SystemAudit("test"));
     writes.Put(EntityKind::kPatent, p.id(), p);
     return Commit(writes);
   }
   void WriteCatalogue() {
-    WriteSet writes;
+    WriteSet writes(storage::SystemAudit("test"));
     writes.Put(
         EntityKind::kPatent, "CN1A",
         Patent("CN1A", "一种锂电池正极材料", "锂电池正极材料及制备方法"));
@@ -109,7 +109,7 @@ class IndexUpdaterTest : public ::testing::Test {
     v1::PatentListing updated =
         Patent("CN3A", "LED灯具散热结构", "LED lamp heat sink, 散热");
     PutPatent(updated);
-    WriteSet more;
+    WriteSet more(storage::SystemAudit("test"));
     more.Put(EntityKind::kPatent, "CN4A",
              Patent("CN4A", "电池隔膜", "锂电池用隔膜 battery separator"));
     more.Put(EntityKind::kDemand, "D000000001",
@@ -221,12 +221,12 @@ TEST_F(IndexUpdaterTest, CatchUpResumesFromTheIndexWatermarkAfterRestart) {
 
 TEST_F(IndexUpdaterTest, CatchUpHandlesMoreThanOneBatch) {
   // A non-empty index replays changes (an empty one is rebuilt instead).
-  WriteSet first;
+  WriteSet first(storage::SystemAudit("test"));
   first.Put(EntityKind::kPatent, "CN0A", Patent("CN0A", "风机", ""));
   ASSERT_EQ(Commit(first), 1u);
   ASSERT_TRUE(updater_->CatchUp().ok());
   // More changes than one replay batch (2000).
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   for (int i = 0; i < 2100; ++i) {
     const std::string id = "CN" + std::to_string(100000 + i) + "A";
     writes.Put(EntityKind::kPatent, id, Patent(id, "电池", "电池"));
@@ -249,7 +249,7 @@ TEST_F(IndexUpdaterTest, CatchUpHandlesMoreThanOneBatch) {
 TEST_F(IndexUpdaterTest, EmptyIndexIsRebuiltFromOneScanNotEveryChange) {
   // Three versions of each of four patents: twelve changes, four entities.
   for (int version = 0; version < 3; ++version) {
-    WriteSet writes;
+    WriteSet writes(storage::SystemAudit("test"));
     for (int i = 0; i < 4; ++i) {
       const std::string id = "CN" + std::to_string(200 + i) + "A";
       writes.Put(EntityKind::kPatent, id,
@@ -306,7 +306,7 @@ TEST_F(IndexUpdaterTest, LiveUpdatesAreSearchableAfterWaitFor) {
   EXPECT_GE(index_->watermark(), seq);
   EXPECT_THAT(Ids("锂电池"), ElementsAre("CN1A"));
 
-  WriteSet demand;
+  WriteSet demand(storage::SystemAudit("test"));
   demand.Put(EntityKind::kDemand, "D000000001",
              Demand("D000000001", "锂电池回收"));
   const uint64_t seq2 = Commit(demand);
@@ -327,7 +327,7 @@ TEST_F(IndexUpdaterTest, WithdrawalAndClosingAreReflected) {
   withdrawn.set_withdrawal_reason(v1::HOLDER_REQUEST);
   v1::Demand closed = Demand("D000000001", "锂电池回收技术");
   closed.set_status(v1::DEMAND_CLOSED);
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, "CN1A", withdrawn);
   writes.Put(EntityKind::kDemand, "D000000001", closed);
   const uint64_t seq = Commit(writes);
@@ -371,7 +371,12 @@ TEST_F(IndexUpdaterTest, EntityMissingFromTheStoreIsRemovedFromTheIndex) {
         {storage::kPatentsFamily, {}},
         {storage::kDemandsFamily, {}},
         {storage::kChangesFamily, {}},
-        {storage::kMetaFamily, {}}};
+        {storage::kMetaFamily, {}},
+        {storage::kAccountsFamily, {}},
+        {storage::kSuggestionsFamily, {}},
+        {storage::kSettingsFamily, {}},
+        {storage::kAuditFamily, {}},
+        {storage::kAuditIndexFamily, {}}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), StoreDir(), families,

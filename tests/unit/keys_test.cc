@@ -94,7 +94,7 @@ TEST(DecodeChangeTest, EmptyIdIsKept) {
 TEST(DecodeChangeTest, RejectsEmptyValueAndUnknownKinds) {
   EXPECT_FALSE(DecodeChange(1, "").has_value());
   EXPECT_FALSE(DecodeChange(1, std::string("\x00id", 3)).has_value());
-  EXPECT_FALSE(DecodeChange(1, std::string("\x04id")).has_value());
+  EXPECT_FALSE(DecodeChange(1, std::string("\x07id")).has_value());
   EXPECT_FALSE(DecodeChange(1, std::string("\xffid")).has_value());
 }
 

@@ -89,7 +89,7 @@ TEST_F(StoreTest, PatentRoundTrips) {
   v1::PatentListing p = Patent("CN114081026A", "一种锂电池正极材料");
   p.set_abstract("本发明公开了一种锂电池正极材料及其制备方法。");
   p.mutable_asking_price()->set_min_yuan(200000);
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, p.id(), p);
   CommitOrDie(writes);
 
@@ -104,7 +104,7 @@ TEST_F(StoreTest, PatentRoundTrips) {
 }
 
 TEST_F(StoreTest, DemandAndOrganisationRoundTrip) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kDemand, "D000000001", Demand("D000000001", "电池"));
   writes.Put(EntityKind::kOrganisation, "ORG000001",
              Organisation("ORG000001", "五邑大学"));
@@ -134,7 +134,7 @@ TEST_F(StoreTest, UnknownIdsAreNotFound) {
 }
 
 TEST_F(StoreTest, KindsAreSeparateNamespaces) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, "X1", Patent("X1", "patent"));
   CommitOrDie(writes);
   EXPECT_TRUE(store_->Exists(EntityKind::kPatent, "X1"));
@@ -145,12 +145,12 @@ TEST_F(StoreTest, KindsAreSeparateNamespaces) {
 }
 
 TEST_F(StoreTest, PutReplacesTheStoredVersion) {
-  WriteSet first;
+  WriteSet first(storage::SystemAudit("test"));
   first.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "old title"));
   CommitOrDie(first);
   v1::PatentListing updated = Patent("CN1A", "new title");
   updated.set_status(v1::LISTING_WITHDRAWN);
-  WriteSet second;
+  WriteSet second(storage::SystemAudit("test"));
   second.Put(EntityKind::kPatent, "CN1A", updated);
   CommitOrDie(second);
   auto got = store_->GetPatent("CN1A");
@@ -160,7 +160,7 @@ TEST_F(StoreTest, PutReplacesTheStoredVersion) {
 }
 
 TEST_F(StoreTest, WriteSetOfSeveralKindsLandsTogether) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kOrganisation, "ORG000001",
              Organisation("ORG000001", "江门某公司"));
   writes.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "a"));
@@ -195,7 +195,7 @@ TEST_F(StoreTest, WriteSetOfSeveralKindsLandsTogether) {
 }
 
 TEST_F(StoreTest, OrganisationsAreNotInTheChangeFeed) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kOrganisation, "ORG000001",
              Organisation("ORG000001", "org"));
   int calls = 0;
@@ -209,14 +209,14 @@ TEST_F(StoreTest, OrganisationsAreNotInTheChangeFeed) {
 }
 
 TEST_F(StoreTest, CommitWithoutIndexedKindsReturnsCurrentSequence) {
-  WriteSet patents;
+  WriteSet patents(storage::SystemAudit("test"));
   patents.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "a"));
   patents.Put(EntityKind::kPatent, "CN2A", Patent("CN2A", "b"));
   EXPECT_EQ(CommitOrDie(patents), 2u);
-  WriteSet meta;
+  WriteSet meta(storage::SystemAudit("test"));
   meta.PutMeta(kMetaNextOrganisationNumber, EncodeUint64(7));
   EXPECT_EQ(CommitOrDie(meta), 2u);
-  WriteSet empty;
+  WriteSet empty(storage::SystemAudit("test"));
   EXPECT_TRUE(empty.empty());
   EXPECT_EQ(CommitOrDie(empty), 2u);
   EXPECT_EQ(store_->last_change_seq(), 2u);
@@ -225,7 +225,7 @@ TEST_F(StoreTest, CommitWithoutIndexedKindsReturnsCurrentSequence) {
 TEST_F(StoreTest, SequenceNumbersAreConsecutiveAcrossCommits) {
   uint64_t expected = 0;
   for (int i = 0; i < 5; ++i) {
-    WriteSet writes;
+    WriteSet writes(storage::SystemAudit("test"));
     const std::string id = "CN" + std::to_string(i) + "A";
     writes.Put(EntityKind::kPatent, id, Patent(id, "t"));
     EXPECT_EQ(CommitOrDie(writes), ++expected);
@@ -239,14 +239,14 @@ TEST_F(StoreTest, SequenceNumbersAreConsecutiveAcrossCommits) {
 }
 
 TEST_F(StoreTest, SequenceSurvivesReopen) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "a"));
   writes.Put(EntityKind::kDemand, "D000000001", Demand("D000000001", "b"));
   ASSERT_EQ(CommitOrDie(writes), 2u);
 
   Reopen();
   EXPECT_EQ(store_->last_change_seq(), 2u);
-  WriteSet more;
+  WriteSet more(storage::SystemAudit("test"));
   more.Put(EntityKind::kPatent, "CN2A", Patent("CN2A", "c"));
   EXPECT_EQ(CommitOrDie(more), 3u) << "numbering must continue, not restart";
 
@@ -259,7 +259,7 @@ TEST_F(StoreTest, SequenceSurvivesReopen) {
 }
 
 TEST_F(StoreTest, DataSurvivesReopen) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "锂电池"));
   writes.Put(EntityKind::kDemand, "D000000001", Demand("D000000001", "需求"));
   writes.Put(EntityKind::kOrganisation, "ORG000001",
@@ -289,7 +289,7 @@ TEST_F(StoreTest, MetaCounterIsZeroWhenNeverWritten) {
 }
 
 TEST_F(StoreTest, MalformedMetaCounterIsDataLoss) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.PutMeta(kMetaNextDemandNumber, "abc");
   CommitOrDie(writes);
   EXPECT_EQ(store_->GetMetaCounter(kMetaNextDemandNumber).status().code(),
@@ -303,7 +303,7 @@ TEST_F(StoreTest, FormatVersionIsStamped) {
 }
 
 TEST_F(StoreTest, ReopenRejectsUnknownFormatVersion) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.PutMeta(kMetaFormatVersion, EncodeUint64(kFormatVersion + 1));
   CommitOrDie(writes);
   store_.reset();
@@ -314,7 +314,7 @@ TEST_F(StoreTest, ReopenRejectsUnknownFormatVersion) {
 
 TEST_F(StoreTest, ReadChangesPages) {
   for (int i = 1; i <= 7; ++i) {
-    WriteSet writes;
+    WriteSet writes(storage::SystemAudit("test"));
     const std::string id = "P" + std::to_string(i);
     writes.Put(EntityKind::kPatent, id, Patent(id, "t"));
     CommitOrDie(writes);
@@ -347,7 +347,7 @@ TEST_F(StoreTest, ReadChangesPages) {
 
 TEST_F(StoreTest, ReadChangesWithZeroLimitReadsNothing) {
   for (int i = 1; i <= 4; ++i) {
-    WriteSet writes;
+    WriteSet writes(storage::SystemAudit("test"));
     const std::string id = "P" + std::to_string(i);
     writes.Put(EntityKind::kPatent, id, Patent(id, "t"));
     CommitOrDie(writes);
@@ -358,7 +358,7 @@ TEST_F(StoreTest, ReadChangesWithZeroLimitReadsNothing) {
 }
 
 TEST_F(StoreTest, ReadChangesAfterTheLargestSequenceIsEmpty) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "a"));
   CommitOrDie(writes);
   std::vector<Change> page;
@@ -370,7 +370,7 @@ TEST_F(StoreTest, ReadChangesAfterTheLargestSequenceIsEmpty) {
 }
 
 TEST_F(StoreTest, ScanVisitsInIdOrderAndResumesAfter) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   for (const char* id : {"CN3A", "CN1A", "CN5A", "CN2A", "CN4A"}) {
     writes.Put(EntityKind::kPatent, id, Patent(id, "t"));
   }
@@ -401,7 +401,7 @@ TEST_F(StoreTest, ScanVisitsInIdOrderAndResumesAfter) {
 }
 
 TEST_F(StoreTest, ScanStopsWhenVisitReturnsFalse) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   for (const char* id : {"A", "B", "C", "D"}) {
     writes.Put(EntityKind::kPatent, id, Patent(id, "t"));
   }
@@ -418,7 +418,7 @@ TEST_F(StoreTest, ScanStopsWhenVisitReturnsFalse) {
 }
 
 TEST_F(StoreTest, ScanDemandsAndOrganisationsSeeOnlyTheirKind) {
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kDemand, "D000000002", Demand("D000000002", "b"));
   writes.Put(EntityKind::kDemand, "D000000001", Demand("D000000001", "a"));
   writes.Put(EntityKind::kOrganisation, "ORG000002",
@@ -453,12 +453,12 @@ TEST_F(StoreTest, ListenerGetsTheLastSequenceOfEachCommit) {
   std::vector<uint64_t> notified;
   store_->SetChangeListener(
       [&notified](uint64_t seq) { notified.push_back(seq); });
-  WriteSet first;
+  WriteSet first(storage::SystemAudit("test"));
   first.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "a"));
   first.Put(EntityKind::kPatent, "CN2A", Patent("CN2A", "b"));
   first.Put(EntityKind::kDemand, "D000000001", Demand("D000000001", "c"));
   CommitOrDie(first);
-  WriteSet second;
+  WriteSet second(storage::SystemAudit("test"));
   second.Put(EntityKind::kDemand, "D000000002", Demand("D000000002", "d"));
   CommitOrDie(second);
   EXPECT_EQ(notified, (std::vector<uint64_t>{3, 4}));
@@ -476,7 +476,7 @@ TEST_F(StoreTest, ListenerMayReadTheStore) {
     }
     EXPECT_EQ(store_->last_change_seq(), seq);
   });
-  WriteSet writes;
+  WriteSet writes(storage::SystemAudit("test"));
   writes.Put(EntityKind::kPatent, "CN1A", Patent("CN1A", "visible"));
   CommitOrDie(writes);
   EXPECT_EQ(seen, "visible");
