@@ -137,6 +137,9 @@ std::vector<Command> DemandCommands();
 std::vector<Command> MatchCommands();
 std::vector<Command> HealthCommands();
 std::vector<Command> EvalCommands();
+std::vector<Command> TokenCommands();
+std::vector<Command> ReviewCommands();
+std::vector<Command> AuditCommands();
 
 }  // namespace patentmatch::cli
 

@@ -41,7 +41,8 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& words) {
     } else if (name == "help" || name == "json" || name == "high_tech" ||
                name == "specialised" || name == "incubation" ||
                name == "open_licence_only" || name == "include_inactive" ||
-               name == "sample" || name == "quiet" || i + 1 >= words.size() ||
+               name == "sample" || name == "quiet" ||
+               name == "all" || name == "mine" || i + 1 >= words.size() ||
                words[i + 1].rfind("--", 0) == 0) {
       // Boolean flags never take the next word as their value, so
       // `--json get ID` does not eat "get".

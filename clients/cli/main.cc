@@ -18,7 +18,8 @@ namespace {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto* group : {&OrgCommands, &PatentCommands, &DemandCommands,
-                      &MatchCommands, &HealthCommands, &EvalCommands}) {
+                      &MatchCommands, &ReviewCommands, &TokenCommands,
+                      &AuditCommands, &HealthCommands, &EvalCommands}) {
     for (auto& c : group()) all.push_back(std::move(c));
   }
   return all;

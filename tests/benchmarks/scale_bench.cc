@@ -37,6 +37,7 @@
 #include "absl/strings/str_format.h"
 #include "clients/import/patent_file_reader.h"
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
+#include "clients/bearer_channel.h"
 #include "services/server.h"
 
 ABSL_FLAG(std::string, corpus, "", "patent file to import (JSONL or CSV)");
@@ -140,11 +141,14 @@ absl::StatusOr<std::vector<std::string>> ReadQueries(const std::string& path) {
   return texts;
 }
 
+// The administrator token of the server under test (read after start).
+std::string& AdminToken() {
+  static std::string token;
+  return token;
+}
+
 std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   args);
+  return ChannelWithToken(target, AdminToken());
 }
 
 absl::StatusOr<std::unique_ptr<PatentMatchServer>> StartServer(
@@ -152,7 +156,12 @@ absl::StatusOr<std::unique_ptr<PatentMatchServer>> StartServer(
   ServerOptions options;
   options.data_dir = data_dir;
   options.listen_address = "127.0.0.1:0";
-  return PatentMatchServer::Start(options);
+  auto server = PatentMatchServer::Start(options);
+  if (server.ok()) {
+    std::ifstream file((*server)->admin_token_file());
+    std::getline(file, AdminToken());
+  }
+  return server;
 }
 
 struct ImportFigures {

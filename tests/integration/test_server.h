@@ -7,7 +7,6 @@
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/support/client_interceptor.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -19,7 +18,7 @@
 #include <mutex>
 #include <string>
 
-#include "absl/strings/ascii.h"
+#include "clients/bearer_channel.h"
 #include "patentmatch/v1/access.grpc.pb.h"
 #include "patentmatch/v1/audit.grpc.pb.h"
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
@@ -28,62 +27,14 @@
 
 namespace patentmatch::testing {
 
+using ::patentmatch::ChannelWithToken;
+
 inline std::string MakeTempDir(const std::string& tag) {
   std::string tmpl = std::filesystem::temp_directory_path().string() + "/pm-" +
                      tag + "-XXXXXX";
   char* made = mkdtemp(tmpl.data());
   EXPECT_NE(made, nullptr);
   return tmpl;
-}
-
-// Adds "authorization: Bearer <token>" to every call on a channel, as a
-// real client does (call credentials need TLS; this works on plaintext too).
-class BearerInterceptor : public grpc::experimental::Interceptor {
- public:
-  explicit BearerInterceptor(std::string token) : token_(std::move(token)) {}
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::
-                PRE_SEND_INITIAL_METADATA)) {
-      methods->GetSendInitialMetadata()->insert(
-          {"authorization", "Bearer " + token_});
-    }
-    methods->Proceed();
-  }
-
- private:
-  std::string token_;
-};
-
-class BearerInterceptorFactory
-    : public grpc::experimental::ClientInterceptorFactoryInterface {
- public:
-  explicit BearerInterceptorFactory(std::string token)
-      : token_(std::move(token)) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo*) override {
-    return new BearerInterceptor(token_);
-  }
-
- private:
-  std::string token_;
-};
-
-// A channel to `target` whose calls carry `token` (none if empty).
-inline std::shared_ptr<grpc::Channel> ChannelWithToken(
-    const std::string& target, const std::string& token,
-    std::shared_ptr<grpc::ChannelCredentials> credentials =
-        grpc::InsecureChannelCredentials()) {
-  grpc::ChannelArguments args;
-  args.SetMaxSendMessageSize(64 << 20);
-  std::vector<std::unique_ptr<
-      grpc::experimental::ClientInterceptorFactoryInterface>>
-      interceptors;
-  if (!token.empty()) {
-    interceptors.push_back(std::make_unique<BearerInterceptorFactory>(token));
-  }
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      target, credentials, args, std::move(interceptors));
 }
 
 class TestServer {
