@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "patentmatch/v1/patentmatch.pb.h"
 #include "services/server.h"
+#include "tests/integration/self_signed_cert.h"
 
 namespace patentmatch {
 namespace {
@@ -298,6 +299,146 @@ TEST_F(CliTest, EvalOnSmallSlicePrintsSaneFigures) {
   EXPECT_GT(p50, 0.0);
   EXPECT_GE(p99, p50);
   EXPECT_EQ(Lines(ReadAll(per_query)).size(), 31u);  // header + 30 queries
+}
+
+// The first "id" value in a line of protobuf JSON.
+std::string JsonId(const std::string& line) {
+  const std::string key = "\"id\":\"";
+  const size_t at = line.find(key);
+  if (at == std::string::npos) return "";
+  const size_t start = at + key.size();
+  return line.substr(start, line.find('"', start) - start);
+}
+
+TEST_F(CliTest, TokensReviewAndAuditFromTheCommandLine) {
+  const fs::path orgs = *dir_ / "review-orgs.jsonl";
+  WriteAll(orgs,
+           "{\"id\":\"cli-co\",\"name\":\"CLI Co (sample)\","
+           "\"kind\":\"PRIVATE_COMPANY\",\"district\":\"HESHAN\"}\n");
+  ASSERT_EQ(Run({"org", "register", "--file=" + orgs.string()}).exit_code, 0);
+  const fs::path csv = *dir_ / "review.csv";
+  WriteAll(csv,
+           "publication_number,title,abstract\n"
+           "CN300000001A,一种陶瓷釉料低温烧结方法,陶瓷釉料在低温下烧结，节能降耗\n"
+           "CN300000002A,一种陶瓷坯体快速干燥装置,陶瓷坯体干燥均匀不开裂\n");
+  ASSERT_EQ(Run({"patent", "import", csv.string()}).exit_code, 0);
+  CliResult submitted =
+      Run({"--json", "demand", "submit", "--org=cli-co",
+           "--title=陶瓷釉料低温烧结", "--description=想降低陶瓷釉料烧结温度，节能"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const std::string demand_id = JsonId(submitted.out);
+  ASSERT_FALSE(demand_id.empty()) << submitted.out;
+
+  // A member token, printed once on stdout.
+  CliResult issued = Run({"token", "issue", "--role=member", "--org=cli-co",
+                          "--name=CLI member"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  ASSERT_EQ(Lines(issued.out).size(), 1u);
+  const fs::path member_token = *dir_ / "member.token";
+  WriteAll(member_token, issued.out);
+  const std::string as_member = "--token_file=" + member_token.string();
+  CliResult who = Run({"token", "whoami", as_member});
+  EXPECT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find("organisation_member"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("cli-co"), std::string::npos);
+
+  // No token at all: refused, and the message says how to send one.
+  CliResult anonymous = Run(
+      {"--server=" + server_->target(), "demand", "get", demand_id}, false);
+  EXPECT_EQ(anonymous.exit_code, 1);
+  EXPECT_NE(anonymous.err.find("UNAUTHENTICATED"), std::string::npos)
+      << anonymous.err;
+  // The member may not rank patents itself.
+  CliResult ranked = Run({"match", "demand", demand_id, as_member});
+  EXPECT_EQ(ranked.exit_code, 1);
+  EXPECT_NE(ranked.err.find("PERMISSION_DENIED"), std::string::npos);
+
+  // Administrator: propose, claim, approve.
+  CliResult proposed = Run({"review", "propose", demand_id, "--top_k=2"});
+  ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
+  CliResult queue = Run({"--json", "review", "queue", "--demand=" + demand_id});
+  ASSERT_EQ(queue.exit_code, 0) << queue.err;
+  std::vector<std::string> queued = Lines(queue.out);
+  ASSERT_EQ(queued.size(), 2u) << queue.out;
+  const std::string best = JsonId(queued[0]);
+  EXPECT_EQ(best, demand_id + ":CN300000001A");
+  EXPECT_EQ(Run({"review", "claim", best}).exit_code, 0);
+  CliResult twice = Run({"review", "claim", best});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_NE(twice.err.find("FAILED_PRECONDITION"), std::string::npos);
+  EXPECT_NE(twice.err.find("in_review"), std::string::npos) << twice.err;
+  EXPECT_EQ(Run({"review", "approve", best, "--note=fits"}).exit_code, 0);
+
+  // The company sees its approved suggestion, and only that one.
+  CliResult mine = Run({"--json", "review", "queue", as_member});
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  ASSERT_EQ(Lines(mine.out).size(), 1u) << mine.out;
+  EXPECT_EQ(JsonId(mine.out), best);
+  CliResult feedback =
+      Run({"review", "feedback", best, "--feedback=useful", as_member});
+  EXPECT_EQ(feedback.exit_code, 0) << feedback.err;
+
+  // The audit trail has each step, by whom.
+  CliResult audit =
+      Run({"--json", "audit", "--kind=suggestion", "--id=" + best});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  std::vector<std::string> records = Lines(audit.out);
+  ASSERT_EQ(records.size(), 4u) << audit.out;
+  EXPECT_NE(records[0].find("ReviewService.ProposeSuggestions"),
+            std::string::npos);
+  EXPECT_NE(records[1].find("AdvanceSuggestion/claim"), std::string::npos);
+  EXPECT_NE(records[2].find("AdvanceSuggestion/approve"), std::string::npos);
+  EXPECT_NE(records[3].find("AdvanceSuggestion/feedback"), std::string::npos);
+  EXPECT_NE(records[3].find("ORGANISATION_MEMBER"), std::string::npos);
+
+  // Revoked: the member's token stops working.
+  CliResult who_json = Run({"--json", "token", "whoami", as_member});
+  const std::string account = JsonId(who_json.out);
+  ASSERT_FALSE(account.empty()) << who_json.out;
+  EXPECT_EQ(Run({"token", "revoke", account}).exit_code, 0);
+  CliResult revoked = Run({"token", "whoami", as_member});
+  EXPECT_EQ(revoked.exit_code, 1);
+  EXPECT_NE(revoked.err.find("revoked"), std::string::npos) << revoked.err;
+}
+
+// The CLI over TLS: --ca_file trusts a certificate generated for this test.
+TEST(CliTlsTest, CaFileConnectsOverTls) {
+  char tmpl[] = "/tmp/pm-cli-tls-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const fs::path dir(tmpl);
+  std::string error;
+  testing::SelfSignedCert cert = testing::MakeSelfSignedCert(&error);
+  ASSERT_FALSE(cert.cert_pem.empty()) << error;
+  ASSERT_TRUE(testing::WriteCertFiles(dir.string(), &cert));
+  ServerOptions options;
+  options.data_dir = (dir / "data").string();
+  options.listen_address = "127.0.0.1:0";
+  options.tls_cert_file = cert.cert_path;
+  options.tls_key_file = cert.key_path;
+  auto server = PatentMatchServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto run = [&](const std::vector<std::string>& args) {
+    std::string cmd = ShellQuote(PM_CLI_BINARY);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
+    cmd += " >/dev/null 2>" + ShellQuote((dir / "err").string()) + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  const std::string server_flag =
+      "--server=localhost:" + std::to_string((*server)->port());
+  const std::string token_flag = "--token_file=" + (*server)->admin_token_file();
+  EXPECT_EQ(run({server_flag, token_flag, "--ca_file=" + cert.cert_path,
+                 "--deadline_ms=5000", "token", "whoami"}),
+            0)
+      << ReadAll(dir / "err");
+  // Plaintext against the TLS port fails.
+  EXPECT_EQ(run({server_flag, token_flag, "--deadline_ms=3000", "token",
+                 "whoami"}),
+            1);
+  (*server)->Shutdown();
+  server->reset();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace
