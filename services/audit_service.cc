@@ -126,8 +126,10 @@ grpc::Status AuditServiceImpl::QueryAuditLog(
     record.set_after_json(std::move(after));
     *response->add_records() = std::move(record);
   }
-  if (more && !records.empty()) {
-    response->set_next_page_token(absl::StrCat(records.back().seq()));
+  // From the response: the records above were moved out of `records`.
+  if (more && response->records_size() > 0) {
+    response->set_next_page_token(absl::StrCat(
+        response->records(response->records_size() - 1).seq()));
   }
   return grpc::Status::OK;
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "matcher/ranking.h"
 #include "matcher/weight_learner.h"
 #include "services/grpc_status.h"
@@ -51,6 +52,29 @@ absl::Status NotVisible(const Caller& caller, const v1::Suggestion& s) {
       "for their own needs and patents once a commissioner approved them)"));
 }
 
+// A listing's asking price is for its holder and staff (RedactListing), but
+// the budget feature's reason and the summary state it ("asking from
+// 888123元, 78% over budget 50万元"), and its value (the share over budget)
+// gives it back to a company that knows its own budget. For everyone else
+// keep only whether the price is within budget: the value becomes its sign,
+// and the score follows so it still equals the sum of the contributions.
+void RedactAskingPrice(v1::Suggestion* s) {
+  v1::Explanation* e = s->mutable_explanation();
+  for (auto& f : *e->mutable_features()) {
+    if (f.feature() != "budget" || f.value() == 0) continue;
+    const std::string stated = f.reason();
+    const double value = f.value() > 0 ? 1.0 : -1.0;
+    s->set_score(s->score() - f.contribution() + f.weight() * value);
+    f.set_value(value);
+    f.set_contribution(f.weight() * value);
+    f.set_reason(value > 0 ? "asking price within budget"
+                           : "asking price over budget");
+    if (!stated.empty()) {
+      e->set_summary(absl::StrReplaceAll(e->summary(), {{stated, f.reason()}}));
+    }
+  }
+}
+
 // Adds the read-only view fields for `caller`.
 void Decorate(const ServiceContext& ctx, const Caller& caller, int64_t now,
               v1::Suggestion* s) {
@@ -65,6 +89,11 @@ void Decorate(const ServiceContext& ctx, const Caller& caller, int64_t now,
   }
   auto patent = ctx.store->GetPatent(s->patent_id());
   if (patent.ok()) s->set_patent_title(patent->title());
+  if (!caller.is_staff() &&
+      !caller.IsMemberOf(patent.ok() ? patent->owner_organisation_id()
+                                     : s->holder_organisation_id())) {
+    RedactAskingPrice(s);
+  }
   auto company = ctx.store->GetOrganisation(s->company_organisation_id());
   if (company.ok()) s->set_company_name(company->name());
   if (!caller.is_staff() && !caller.IsMemberOf(s->company_organisation_id())) {
