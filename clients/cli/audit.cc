@@ -53,7 +53,8 @@ int Query(Connection& conn, const Args& args) {
   if (conn.options().json) {
     for (const auto& r : resp.records()) PrintJson(r);
   } else {
-    Table table({"SEQ", "TIME (UTC)", "ACTOR", "ROLE", "ACTION", "ENTITY"});
+    // The action goes last: the table cuts the last column to the terminal.
+    Table table({"SEQ", "TIME (UTC)", "ACTOR", "ROLE", "ENTITY", "ACTION"});
     for (const auto& r : resp.records()) {
       table.AddRow(
           {absl::StrCat(r.seq()),
@@ -61,9 +62,9 @@ int Query(Connection& conn, const Args& args) {
                             absl::FromUnixSeconds(r.at_unix()),
                             absl::UTCTimeZone()),
            r.actor_id(), EnumLabel(v1::Role_descriptor(), r.actor_role()),
-           r.action(),
            absl::StrCat(r.entity_kind(), " ", r.entity_id(),
-                        r.before_json().empty() ? " (created)" : "")});
+                        r.before_json().empty() ? " (created)" : ""),
+           r.action()});
     }
     table.Print();
   }
