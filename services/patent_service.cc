@@ -219,6 +219,19 @@ grpc::Status PatentServiceImpl::ImportPatents(
     v1::PatentListing listing = std::move(*record.mutable_listing());
     std::vector<v1::FieldError> warnings;
     std::vector<v1::FieldError> errors = Prepare(caller, &listing, &warnings);
+    // A member's record that would replace another organisation's listing
+    // is rejected on its own, so the other records still go in (single
+    // writes get PERMISSION_DENIED from WriteLocked instead).
+    if (errors.empty() && caller.role() == v1::ORGANISATION_MEMBER) {
+      auto stored = ctx_->store->GetPatent(listing.id());
+      if (stored.ok() && !caller.IsMemberOf(stored->owner_organisation_id())) {
+        v1::FieldError e;
+        e.set_field("listing.id");
+        e.set_message(absl::StrCat("listing '", listing.id(),
+                                   "' belongs to another organisation"));
+        errors.push_back(std::move(e));
+      }
+    }
     result->set_id(listing.id());
     for (auto& w : warnings) *result->add_warnings() = std::move(w);
     if (!errors.empty()) {

@@ -286,7 +286,11 @@ grpc::Status ReviewServiceImpl::ListSuggestions(
       return true;
     }
     if (request->claimed_by_me() && sg.claimed_by() != caller.id()) return true;
-    if (sg.score() < request->min_score()) return true;
+    // 0 (unset) is no minimum: side features can push a weak text match
+    // below zero, and such a suggestion must still reach the queue.
+    if (request->min_score() != 0 && sg.score() < request->min_score()) {
+      return true;
+    }
     matching.push_back(sg);
     return true;
   });
