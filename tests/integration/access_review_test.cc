@@ -799,6 +799,39 @@ TEST_F(AccessRolesTest, MemberActsForItsOwnOrganisationOnly) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// A member's import that names another organisation's listing loses that
+// record only; its own records in the same stream are kept.
+TEST_F(AccessRolesTest, MemberImportRejectsOtherOrganisationsRecordsOnly) {
+  Client& a = *member_a_.client;
+  v1::ImportPatentsResponse response;
+  auto ctx = Ctx();
+  auto writer = a.patents->ImportPatents(ctx.get(), &response);
+  v1::ImportPatentRecord theirs;
+  *theirs.mutable_listing() =
+      Listing(kP1, "改名", "改写别人的专利。", "", {});
+  theirs.set_source_line(2);
+  ASSERT_TRUE(writer->Write(theirs));
+  v1::ImportPatentRecord mine;
+  *mine.mutable_listing() = Listing("CN100000077A", "一种导热胶",
+                                    "导热胶，用于电子产品散热。", "", {});
+  mine.set_source_line(3);
+  ASSERT_TRUE(writer->Write(mine));
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), v1::ImportRecordResult::REJECTED);
+  ASSERT_EQ(response.results(0).errors_size(), 1);
+  EXPECT_EQ(response.results(0).errors(0).field(), "listing.id");
+  EXPECT_EQ(response.results(1).outcome(), v1::ImportRecordResult::CREATED);
+  v1::PatentListing stored;
+  ASSERT_TRUE(GetPatent(*admin_, kP1, &stored).ok());
+  EXPECT_EQ(stored.owner_organisation_id(), kOrgH);
+  EXPECT_NE(stored.title(), "改名");
+  ASSERT_TRUE(GetPatent(*admin_, "CN100000077A", &stored).ok());
+  EXPECT_EQ(stored.owner_organisation_id(), kOrgA);
+}
+
 TEST_F(AccessRolesTest, CommissionerWorksWithinItsScopeOnly) {
   Client& c = *comm_in_.client;
   v1::ProposeSuggestionsResponse proposed;
