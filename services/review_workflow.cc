@@ -11,7 +11,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/civil_time.h"
 #include "services/grpc_status.h"
 
 namespace patentmatch {
@@ -27,29 +26,6 @@ void Add(Errors* errors, absl::string_view field, absl::string_view message) {
   e.set_field(std::string(field));
   e.set_message(std::string(message));
   errors->push_back(std::move(e));
-}
-
-// Well-formed UTF-8 without C0 or C1 control characters; tab and newlines
-// only where `multiline`.
-bool CleanText(absl::string_view s, bool multiline, std::string* why) {
-  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
-  const auto length = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < length;) {
-    UChar32 c;
-    U8_NEXT(bytes, i, length, c);
-    if (c < 0) {
-      *why = "is not valid UTF-8";
-      return false;
-    }
-    const bool allowed_space =
-        multiline && (c == '\t' || c == '\n' || c == '\r');
-    if ((c < 0x20 && !allowed_space) || (c >= 0x7f && c <= 0x9f)) {
-      *why = absl::StrCat("contains control character U+",
-                          absl::Hex(c, absl::kZeroPad4));
-      return false;
-    }
-  }
-  return true;
 }
 
 // A free-text note: trimmed, at most kReviewNoteBytes, clean. Returns the
@@ -72,8 +48,8 @@ std::string CheckNote(Errors* errors, absl::string_view field,
   return note;
 }
 
-// A date YYYY-MM-DD (as services/validation.cc accepts it: the year
-// 1800..2200, the form normalised). Returns the normalised date, or "" when
+// A date YYYY-MM-DD (NormaliseDate: the year 1800..2200, the form
+// normalised). Returns the normalised date, or "" when
 // empty or invalid.
 std::string CheckDate(Errors* errors, absl::string_view field,
                       absl::string_view text, bool required) {
@@ -82,13 +58,12 @@ std::string CheckDate(Errors* errors, absl::string_view field,
     if (required) Add(errors, field, "is required (YYYY-MM-DD)");
     return "";
   }
-  absl::CivilDay day;
-  if (!absl::ParseCivilTime(date, &day) || day.year() < 1800 ||
-      day.year() > 2200) {
+  auto normal = NormaliseDate(date);
+  if (!normal) {
     Add(errors, field, absl::StrCat("'", date, "' is not a date YYYY-MM-DD"));
     return "";
   }
-  return absl::FormatCivilTime(day);
+  return *normal;
 }
 
 // A CNIPA filing (备案) number: one line, bounded.

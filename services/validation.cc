@@ -30,10 +30,9 @@ std::string Indexed(absl::string_view prefix, absl::string_view name, int i) {
   return absl::StrCat(prefix, ".", name, "[", i, "]");
 }
 
-// Well-formed UTF-8 (no overlong forms, surrogates or values past
-// U+10FFFF: ICU's U8_NEXT rejects them) without C0 or C1 control characters
-// other than tab and newlines.
-bool CleanText(absl::string_view s, std::string* why) {
+}  // namespace
+
+bool CleanText(absl::string_view s, bool multiline, std::string* why) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
   const auto length = static_cast<int32_t>(s.size());
   for (int32_t i = 0; i < length;) {
@@ -43,8 +42,9 @@ bool CleanText(absl::string_view s, std::string* why) {
       *why = "is not valid UTF-8";
       return false;
     }
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-        (c >= 0x7f && c <= 0x9f)) {
+    const bool allowed_space =
+        multiline && (c == '\t' || c == '\n' || c == '\r');
+    if ((c < 0x20 && !allowed_space) || (c >= 0x7f && c <= 0x9f)) {
       *why = absl::StrCat("contains control character U+",
                           absl::Hex(c, absl::kZeroPad4));
       return false;
@@ -52,6 +52,17 @@ bool CleanText(absl::string_view s, std::string* why) {
   }
   return true;
 }
+
+std::optional<std::string> NormaliseDate(absl::string_view text) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day) || day.year() < 1800 ||
+      day.year() > 2200) {
+    return std::nullopt;
+  }
+  return absl::FormatCivilTime(day);
+}
+
+namespace {
 
 void CheckText(Errors* errors, absl::string_view field, std::string* text,
                size_t max_bytes) {
@@ -62,7 +73,7 @@ void CheckText(Errors* errors, absl::string_view field, std::string* text,
     return;
   }
   std::string why;
-  if (!CleanText(*text, &why)) Add(errors, field, why);
+  if (!CleanText(*text, /*multiline=*/true, &why)) Add(errors, field, why);
 }
 
 template <typename Repeated>
@@ -82,13 +93,12 @@ void CheckTextList(Errors* errors, absl::string_view prefix,
 void CheckDate(Errors* errors, absl::string_view field, std::string* date) {
   *date = std::string(absl::StripAsciiWhitespace(*date));
   if (date->empty()) return;
-  absl::CivilDay day;
-  if (!absl::ParseCivilTime(*date, &day) || day.year() < 1800 ||
-      day.year() > 2200) {
+  auto normal = NormaliseDate(*date);
+  if (!normal) {
     Add(errors, field, absl::StrCat("'", *date, "' is not a date YYYY-MM-DD"));
     return;
   }
-  *date = absl::FormatCivilTime(day);
+  *date = std::move(*normal);
 }
 
 template <typename IsValid, typename Repeated>
@@ -156,7 +166,9 @@ std::vector<v1::FieldError> ValidateId(absl::string_view id,
       }
     }
     std::string why;
-    if (errors.empty() && !CleanText(id, &why)) Add(&errors, field, why);
+    if (errors.empty() && !CleanText(id, /*multiline=*/false, &why)) {
+      Add(&errors, field, why);
+    }
   }
   return errors;
 }

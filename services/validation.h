@@ -7,6 +7,7 @@
 #ifndef PATENTMATCH_SERVICES_VALIDATION_H_
 #define PATENTMATCH_SERVICES_VALIDATION_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,15 @@ std::vector<v1::FieldError> ValidateNeedQuery(v1::NeedQuery* need,
                                               absl::string_view field);
 std::vector<v1::FieldError> ValidateFilter(const v1::PatentFilter& filter,
                                            absl::string_view field);
+
+// Well-formed UTF-8 (ICU's U8_NEXT: no overlong forms, surrogates or values
+// past U+10FFFF) without C0 or C1 control characters; tab and newlines are
+// allowed only when `multiline`. On failure *why says what is wrong.
+bool CleanText(absl::string_view text, bool multiline, std::string* why);
+
+// A date "YYYY-MM-DD" (years 1800..2200) in normal form ("2024-3-1" gives
+// "2024-03-01"); nullopt if it is not one.
+std::optional<std::string> NormaliseDate(absl::string_view text);
 
 // Checks an id a caller sent (Get/Withdraw/...): non-empty, bounded, no
 // control characters.
