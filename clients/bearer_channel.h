@@ -20,7 +20,8 @@ namespace patentmatch {
 class BearerInterceptor final : public grpc::experimental::Interceptor {
  public:
   explicit BearerInterceptor(std::string token) : token_(std::move(token)) {}
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::
                 PRE_SEND_INITIAL_METADATA)) {
@@ -56,8 +57,8 @@ inline std::shared_ptr<grpc::Channel> ChannelWithToken(
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(64 << 20);
   args.SetMaxReceiveMessageSize(64 << 20);
-  std::vector<std::unique_ptr<
-      grpc::experimental::ClientInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
       interceptors;
   if (!token.empty()) {
     interceptors.push_back(std::make_unique<BearerInterceptorFactory>(token));

@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "absl/strings/ascii.h"
@@ -164,9 +164,8 @@ std::string NewToken() {
     std::abort();  // never hand out a guessable token
   }
   return absl::StrCat(
-      kTokenPrefix,
-      absl::WebSafeBase64Escape(absl::string_view(
-          reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+      kTokenPrefix, absl::WebSafeBase64Escape(absl::string_view(
+                        reinterpret_cast<const char*>(bytes), sizeof(bytes))));
 }
 
 std::string TokenSha256Hex(absl::string_view token) {
@@ -192,7 +191,8 @@ void RedactDemand(const Caller& caller, v1::Demand* demand) {
 }
 
 void RedactListing(const Caller& caller, v1::PatentListing* listing) {
-  if (caller.is_staff() || caller.IsMemberOf(listing->owner_organisation_id())) {
+  if (caller.is_staff() ||
+      caller.IsMemberOf(listing->owner_organisation_id())) {
     return;
   }
   listing->clear_asking_price();
@@ -230,8 +230,8 @@ absl::Status AccessControl::CreateAdministrator(const std::string& token_path) {
   const std::string token = NewToken();
   absl::Status s = WriteOwnerOnlyFile(token_path, absl::StrCat(token, "\n"));
   if (!s.ok()) return s;
-  auto issued = IssueLocked(storage::SystemAudit("start-up"), request,
-                            "system", token);
+  auto issued =
+      IssueLocked(storage::SystemAudit("start-up"), request, "system", token);
   if (!issued.ok()) return issued.status();
   (void)issued;
   created_admin_token_ = true;
@@ -322,9 +322,8 @@ absl::StatusOr<v1::IssueTokenResponse> AccessControl::Issue(
   if (request.role() == v1::ORGANISATION_MEMBER &&
       !store_->Exists(storage::EntityKind::kOrganisation,
                       request.organisation_id())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("organisation_id: no organisation '",
-                     request.organisation_id(), "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "organisation_id: no organisation '", request.organisation_id(), "'"));
   }
   return IssueLocked(by.Audit("AccessService.IssueToken"), request, by.id(),
                      NewToken());

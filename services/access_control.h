@@ -74,7 +74,7 @@ class Caller {
 inline constexpr std::initializer_list<v1::Role> kAdminOnly = {
     v1::ADMINISTRATOR};
 inline constexpr std::initializer_list<v1::Role> kStaff = {v1::ADMINISTRATOR,
-                                                          v1::COMMISSIONER};
+                                                           v1::COMMISSIONER};
 inline constexpr std::initializer_list<v1::Role> kAnyRole = {
     v1::ADMINISTRATOR, v1::COMMISSIONER, v1::ORGANISATION_MEMBER};
 
@@ -138,8 +138,8 @@ void RedactListing(const Caller& caller, v1::PatentListing* listing);
 #define PM_GRPC_CONCAT(a, b) PM_GRPC_CONCAT_INNER(a, b)
 #define ASSIGN_OR_RETURN_GRPC(lhs, rexpr) \
   ASSIGN_OR_RETURN_GRPC_IMPL(PM_GRPC_CONCAT(_pm_or_, __LINE__), lhs, rexpr)
-#define ASSIGN_OR_RETURN_GRPC_IMPL(tmp, lhs, rexpr)      \
-  auto tmp = (rexpr);                                    \
+#define ASSIGN_OR_RETURN_GRPC_IMPL(tmp, lhs, rexpr)                \
+  auto tmp = (rexpr);                                              \
   if (!tmp.ok()) return ::patentmatch::ToGrpcStatus(tmp.status()); \
   lhs = std::move(*tmp)
 

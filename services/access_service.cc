@@ -6,9 +6,9 @@
 
 namespace patentmatch {
 
-grpc::Status AccessServiceImpl::IssueToken(
-    grpc::ServerContext* context, const v1::IssueTokenRequest* request,
-    v1::IssueTokenResponse* response) {
+grpc::Status AccessServiceImpl::IssueToken(grpc::ServerContext* context,
+                                           const v1::IssueTokenRequest* request,
+                                           v1::IssueTokenResponse* response) {
   ASSIGN_OR_RETURN_GRPC(
       const Caller caller,
       ctx_->access->Authorize(*context, kAdminOnly, "issue tokens"));

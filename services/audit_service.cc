@@ -128,8 +128,8 @@ grpc::Status AuditServiceImpl::QueryAuditLog(
   }
   // From the response: the records above were moved out of `records`.
   if (more && response->records_size() > 0) {
-    response->set_next_page_token(absl::StrCat(
-        response->records(response->records_size() - 1).seq()));
+    response->set_next_page_token(
+        absl::StrCat(response->records(response->records_size() - 1).seq()));
   }
   return grpc::Status::OK;
 }

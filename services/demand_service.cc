@@ -36,10 +36,10 @@ absl::Status CheckMayWrite(const Caller& caller, const v1::Demand& demand) {
     return absl::OkStatus();
   }
   if (caller.is_commissioner()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "need of industry '", demand.industry(), "' in ",
-        v1::District_Name(demand.district()), " is outside the scope of account ",
-        caller.id()));
+    return absl::PermissionDeniedError(
+        absl::StrCat("need of industry '", demand.industry(), "' in ",
+                     v1::District_Name(demand.district()),
+                     " is outside the scope of account ", caller.id()));
   }
   return absl::PermissionDeniedError(
       absl::StrCat("account ", caller.id(), " may only act for organisation '",
@@ -158,10 +158,9 @@ grpc::Status DemandServiceImpl::ListDemands(
     if (organisation_id.empty()) {
       organisation_id = caller.account().organisation_id();
     } else if (!caller.IsMemberOf(organisation_id)) {
-      return ToGrpcStatus(absl::PermissionDeniedError(
-          absl::StrCat("account ", caller.id(),
-                       " may only list the needs of organisation '",
-                       caller.account().organisation_id(), "'")));
+      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+          "account ", caller.id(), " may only list the needs of organisation '",
+          caller.account().organisation_id(), "'")));
     }
   }
   if (!v1::DemandStatus_IsValid(request->status()) ||
@@ -173,7 +172,8 @@ grpc::Status DemandServiceImpl::ListDemands(
   std::string last;
   absl::Status s =
       ctx_->store->ScanDemands(request->page_token(), [&](const v1::Demand& d) {
-        if (!organisation_id.empty() && d.organisation_id() != organisation_id) {
+        if (!organisation_id.empty() &&
+            d.organisation_id() != organisation_id) {
           return true;
         }
         if (request->status() != v1::DEMAND_STATUS_UNSPECIFIED &&

@@ -70,7 +70,8 @@ grpc::Status MatchServiceImpl::SuggestForText(
 }
 
 grpc::Status MatchServiceImpl::MatchDemandsForPatent(
-    grpc::ServerContext* context, const v1::MatchDemandsForPatentRequest* request,
+    grpc::ServerContext* context,
+    const v1::MatchDemandsForPatentRequest* request,
     v1::MatchDemandsForPatentResponse* response) {
   ASSIGN_OR_RETURN_GRPC(
       const Caller caller,

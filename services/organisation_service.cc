@@ -56,9 +56,9 @@ grpc::Status OrganisationServiceImpl::RegisterOrganisation(
   v1::Organisation org = request->organisation();
   // Staff register organisations; a member may only update its own.
   if (!caller.is_staff() && !caller.IsMemberOf(org.id())) {
-    return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
-        "account ", caller.id(), " may only update organisation '",
-        caller.account().organisation_id(), "'")));
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        absl::StrCat("account ", caller.id(), " may only update organisation '",
+                     caller.account().organisation_id(), "'")));
   }
   absl::Status s = FieldErrorsToStatus(ValidateOrganisation(&org));
   if (!s.ok()) return ToGrpcStatus(s);

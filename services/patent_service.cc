@@ -96,9 +96,8 @@ absl::StatusOr<uint64_t> PatentServiceImpl::WriteLocked(
     }
     if (previous != nullptr && caller.role() == v1::ORGANISATION_MEMBER &&
         !caller.IsMemberOf(previous->owner_organisation_id())) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("listing '", listing.id(),
-                       "' belongs to another organisation"));
+      return absl::PermissionDeniedError(absl::StrCat(
+          "listing '", listing.id(), "' belongs to another organisation"));
     }
     if (previous != nullptr) {
       listing.set_created_unix(previous->created_unix());
@@ -129,8 +128,7 @@ grpc::Status PatentServiceImpl::CreatePatent(
       const Caller caller,
       ctx_->access->Authorize(*context, kListingWriters, "write listings"));
   std::vector<v1::PatentListing> listings = {request->listing()};
-  absl::Status s =
-      FieldErrorsToStatus(Prepare(caller, &listings[0], nullptr));
+  absl::Status s = FieldErrorsToStatus(Prepare(caller, &listings[0], nullptr));
   if (!s.ok()) return ToGrpcStatus(s);
   std::vector<bool> existed;
   absl::StatusOr<uint64_t> seq;
@@ -152,8 +150,7 @@ grpc::Status PatentServiceImpl::UpdatePatent(
       const Caller caller,
       ctx_->access->Authorize(*context, kListingWriters, "write listings"));
   std::vector<v1::PatentListing> listings = {request->listing()};
-  absl::Status s =
-      FieldErrorsToStatus(Prepare(caller, &listings[0], nullptr));
+  absl::Status s = FieldErrorsToStatus(Prepare(caller, &listings[0], nullptr));
   if (!s.ok()) return ToGrpcStatus(s);
   std::vector<bool> existed;
   absl::StatusOr<uint64_t> seq;
@@ -169,8 +166,9 @@ grpc::Status PatentServiceImpl::UpdatePatent(
 }
 
 absl::Status PatentServiceImpl::FlushImport(
-    const Caller& caller, std::vector<v1::PatentListing>* batch, std::vector<int>* result_index,
-    v1::ImportPatentsResponse* response, uint64_t* last_seq) {
+    const Caller& caller, std::vector<v1::PatentListing>* batch,
+    std::vector<int>* result_index, v1::ImportPatentsResponse* response,
+    uint64_t* last_seq) {
   if (batch->empty()) return absl::OkStatus();
   std::vector<bool> existed;
   absl::StatusOr<uint64_t> seq;
@@ -243,11 +241,13 @@ grpc::Status PatentServiceImpl::ImportPatents(
     batch.push_back(std::move(listing));
     result_index.push_back(response->results_size() - 1);
     if (static_cast<int>(batch.size()) >= kImportBatch) {
-      absl::Status s = FlushImport(caller, &batch, &result_index, response, &last_seq);
+      absl::Status s =
+          FlushImport(caller, &batch, &result_index, response, &last_seq);
       if (!s.ok()) return ToGrpcStatus(s);
     }
   }
-  absl::Status s = FlushImport(caller, &batch, &result_index, response, &last_seq);
+  absl::Status s =
+      FlushImport(caller, &batch, &result_index, response, &last_seq);
   if (!s.ok()) return ToGrpcStatus(s);
   if (last_seq > 0) ctx_->AwaitIndexed(last_seq);
   return grpc::Status::OK;

@@ -123,8 +123,8 @@ std::string SuggestionId(absl::string_view demand_id,
 absl::StatusOr<v1::RankingWeightsState> LoadRankingWeights(
     const storage::Store& store) {
   v1::RankingWeightsState state;
-  absl::Status s = store.Get(EntityKind::kSetting,
-                             storage::kSettingRankingWeights, &state);
+  absl::Status s =
+      store.Get(EntityKind::kSetting, storage::kSettingRankingWeights, &state);
   if (absl::IsNotFound(s)) return matcher::DefaultWeightsState();
   if (!s.ok()) return s;
   return state;
@@ -138,9 +138,9 @@ absl::StatusOr<v1::ProposeSuggestionsResponse> ReviewServiceImpl::Propose(
     return absl::FailedPreconditionError(
         absl::StrCat("demand '", demand.id(), "' is closed"));
   }
-  auto ranked = ctx.engine->SuggestPatents(
-      matcher::NeedQueryFromDemand(demand), filter,
-      top_k > 0 ? top_k : kDefaultTopK);
+  auto ranked =
+      ctx.engine->SuggestPatents(matcher::NeedQueryFromDemand(demand), filter,
+                                 top_k > 0 ? top_k : kDefaultTopK);
   if (!ranked.ok()) return ranked.status();
   v1::ProposeSuggestionsResponse response;
   const int64_t now = NowUnix();
@@ -228,9 +228,9 @@ grpc::Status ReviewServiceImpl::ListSuggestions(
       e.set_message("unknown state");
       errors.push_back(std::move(e));
     } else if (!caller.is_staff() && !ApprovedOrLater(state)) {
-      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
-          "organisations see suggestions once approved; '", StateName(state),
-          "' ones are for commissioners")));
+      return ToGrpcStatus(absl::PermissionDeniedError(
+          absl::StrCat("organisations see suggestions once approved; '",
+                       StateName(state), "' ones are for commissioners")));
     }
   }
   if (!v1::District_IsValid(request->district())) {
@@ -279,10 +279,12 @@ grpc::Status ReviewServiceImpl::ListSuggestions(
         sg.district() != request->district()) {
       return true;
     }
-    if (!request->demand_id().empty() && sg.demand_id() != request->demand_id()) {
+    if (!request->demand_id().empty() &&
+        sg.demand_id() != request->demand_id()) {
       return true;
     }
-    if (!request->patent_id().empty() && sg.patent_id() != request->patent_id()) {
+    if (!request->patent_id().empty() &&
+        sg.patent_id() != request->patent_id()) {
       return true;
     }
     if (request->claimed_by_me() && sg.claimed_by() != caller.id()) return true;
@@ -365,22 +367,21 @@ grpc::Status ReviewServiceImpl::AdvanceSuggestion(
     actor.commissioner_in_scope =
         caller.is_commissioner() &&
         caller.Covers(suggestion.industry(), suggestion.district());
-    actor.company_member = caller.IsMemberOf(suggestion.company_organisation_id());
-    actor.holder_member = caller.IsMemberOf(suggestion.holder_organisation_id());
+    actor.company_member =
+        caller.IsMemberOf(suggestion.company_organisation_id());
+    actor.holder_member =
+        caller.IsMemberOf(suggestion.holder_organisation_id());
     const int64_t now = NowUnix();
-    ASSIGN_OR_RETURN_GRPC(
-        const ReviewOutcome outcome,
-        ApplyReviewAction(*request, actor, now, &suggestion));
-    storage::WriteSet writes(
-        caller.Audit(absl::StrCat("ReviewService.AdvanceSuggestion/",
-                                  outcome.action)));
+    ASSIGN_OR_RETURN_GRPC(const ReviewOutcome outcome,
+                          ApplyReviewAction(*request, actor, now, &suggestion));
+    storage::WriteSet writes(caller.Audit(
+        absl::StrCat("ReviewService.AdvanceSuggestion/", outcome.action)));
     writes.Put(EntityKind::kSuggestion, suggestion.id(), suggestion);
     if (outcome.is_decision) {
       // The decision and what the ranking learned from it land together.
       ASSIGN_OR_RETURN_GRPC(v1::RankingWeightsState state,
                             LoadRankingWeights(*ctx_->store));
-      if (matcher::LearnFromDecision(suggestion.explanation(),
-                                     outcome.approved,
+      if (matcher::LearnFromDecision(suggestion.explanation(), outcome.approved,
                                      outcome.rejection_reason, now, &state)) {
         writes.Put(EntityKind::kSetting, storage::kSettingRankingWeights,
                    state);
@@ -409,9 +410,9 @@ grpc::Status ReviewServiceImpl::GetRankingWeights(
 grpc::Status ReviewServiceImpl::ResetRankingWeights(
     grpc::ServerContext* context, const v1::ResetRankingWeightsRequest*,
     v1::RankingWeightsState* response) {
-  ASSIGN_OR_RETURN_GRPC(
-      const Caller caller,
-      ctx_->access->Authorize(*context, kAdminOnly, "reset the ranking weights"));
+  ASSIGN_OR_RETURN_GRPC(const Caller caller,
+                        ctx_->access->Authorize(*context, kAdminOnly,
+                                                "reset the ranking weights"));
   v1::RankingWeightsState state = matcher::DefaultWeightsState();
   state.set_updated_unix(NowUnix());
   {

@@ -66,7 +66,8 @@ absl::StatusOr<uint64_t> LastSequence(rocksdb::DB* db,
   if (it->Valid()) {
     auto seq =
         DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
-    if (!seq) return absl::DataLossError(absl::StrCat("malformed ", what, " key"));
+    if (!seq)
+      return absl::DataLossError(absl::StrCat("malformed ", what, " key"));
     last = *seq;
   }
   if (!it->status().ok()) return FromRocks(it->status(), what);
@@ -197,10 +198,11 @@ absl::Status Store::Get(EntityKind kind, absl::string_view id,
     return absl::NotFoundError(
         absl::StrCat("no ", EntityKindName(kind), " '", id, "'"));
   }
-  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", EntityKindName(kind)));
+  if (!s.ok())
+    return FromRocks(s, absl::StrCat("reading ", EntityKindName(kind)));
   if (!out->ParseFromString(bytes)) {
-    return absl::DataLossError(
-        absl::StrCat("stored ", EntityKindName(kind), " '", id, "' does not parse"));
+    return absl::DataLossError(absl::StrCat("stored ", EntityKindName(kind),
+                                            " '", id, "' does not parse"));
   }
   return absl::OkStatus();
 }
@@ -245,7 +247,8 @@ absl::Status Store::Scan(
       break;
     }
   }
-  return FromRocks(it->status(), absl::StrCat("scanning ", EntityKindName(kind)));
+  return FromRocks(it->status(),
+                   absl::StrCat("scanning ", EntityKindName(kind)));
 }
 
 absl::Status Store::ScanOrganisations(
@@ -285,8 +288,8 @@ absl::Status Store::ScanSuggestions(
     absl::string_view start_after,
     const std::function<bool(const v1::Suggestion&)>& visit) const {
   absl::Status error;
-  absl::Status s = Scan(EntityKind::kSuggestion, start_after,
-                        ParsingVisitor(visit, &error));
+  absl::Status s =
+      Scan(EntityKind::kSuggestion, start_after, ParsingVisitor(visit, &error));
   return error.ok() ? s : error;
 }
 
@@ -299,8 +302,8 @@ absl::Status Store::ReadAudit(const AuditQuery& query,
   auto consider = [&](uint64_t seq, absl::string_view bytes) {
     v1::AuditRecord record;
     if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      error = absl::DataLossError(absl::StrCat("audit record ", seq,
-                                               " does not parse"));
+      error = absl::DataLossError(
+          absl::StrCat("audit record ", seq, " does not parse"));
       return false;
     }
     if (query.since_unix != 0 && record.at_unix() < query.since_unix) {
@@ -312,8 +315,7 @@ absl::Status Store::ReadAudit(const AuditQuery& query,
     if (!query.actor_id.empty() && record.actor_id() != query.actor_id) {
       return true;
     }
-    if (query.kind &&
-        record.entity_kind() != EntityKindName(*query.kind)) {
+    if (query.kind && record.entity_kind() != EntityKindName(*query.kind)) {
       return true;
     }
     if (!query.entity_id.empty() && record.entity_id() != query.entity_id) {
@@ -403,8 +405,8 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
       if (auto it = pending.find(pending_key); it != pending.end()) {
         before = it->second;
       } else {
-        rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family, e.id,
-                                     &before);
+        rocksdb::Status s =
+            db_->Get(rocksdb::ReadOptions(), family, e.id, &before);
         if (s.IsNotFound()) {
           before.clear();
         } else if (!s.ok()) {
@@ -438,10 +440,10 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
                       "");
       }
       if (s.ok()) {
-        s = batch.Put(audit_index_,
-                      AuditActorPrefix(writes.audit_.actor_id) +
-                          EncodeUint64(audit_seq),
-                      "");
+        s = batch.Put(
+            audit_index_,
+            AuditActorPrefix(writes.audit_.actor_id) + EncodeUint64(audit_seq),
+            "");
       }
       if (!s.ok()) return FromRocks(s, "building write batch");
     }

@@ -135,8 +135,9 @@ class Store {
   absl::StatusOr<uint64_t> GetMetaCounter(absl::string_view key) const;
 
   // Writes `writes` atomically and durably (WAL fsync), appends one change
-  // per indexed entity and one audit record per entity that changed. Returns the last change sequence written (or
-  // the current one if nothing indexed changed).
+  // per indexed entity and one audit record per entity that changed. Returns
+  // the last change sequence written (or the current one if nothing indexed
+  // changed).
   absl::StatusOr<uint64_t> Commit(const WriteSet& writes);
 
   // Up to `limit` changes with sequence > after_seq, in order.

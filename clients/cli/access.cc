@@ -53,9 +53,9 @@ int Issue(Connection& conn, const Args& args) {
   req.set_role(static_cast<v1::Role>(*role));
   req.set_organisation_id(args.Get("org"));
   for (auto& i : args.GetList("industries")) req.add_industries(i);
-  if (absl::Status s = EnumListFromArgs(args, "districts",
-                                        v1::District_descriptor(),
-                                        req.mutable_districts());
+  if (absl::Status s =
+          EnumListFromArgs(args, "districts", v1::District_descriptor(),
+                           req.mutable_districts());
       !s.ok()) {
     return UsageFailure(s);
   }
@@ -128,17 +128,30 @@ int WhoAmI(Connection& conn, const Args& args) {
 
 std::vector<Command> TokenCommands() {
   return {
-      {"token", "issue",
+      {"token",
+       "issue",
        "--role=administrator|commissioner|member --name=NAME [--org=ID] "
        "[--industries=A,B] [--districts=xinhui,...]",
        "Issue a bearer token (administrators); printed once on stdout",
-       {"role", "name", "org", "industries", "districts"}, Issue},
-      {"token", "revoke", "ACCOUNT_ID",
-       "Revoke an account's token (administrators)", {}, Revoke},
-      {"token", "list", "[--all]",
+       {"role", "name", "org", "industries", "districts"},
+       Issue},
+      {"token",
+       "revoke",
+       "ACCOUNT_ID",
+       "Revoke an account's token (administrators)",
+       {},
+       Revoke},
+      {"token",
+       "list",
+       "[--all]",
        "List accounts (administrators); --all includes revoked ones",
-       {"all"}, List},
-      {"token", "whoami", "", "Show the account this token belongs to", {},
+       {"all"},
+       List},
+      {"token",
+       "whoami",
+       "",
+       "Show the account this token belongs to",
+       {},
        WhoAmI},
   };
 }

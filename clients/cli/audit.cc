@@ -24,9 +24,8 @@ absl::StatusOr<int64_t> ParseTime(const Args& args, const std::string& flag) {
   if (absl::ParseCivilTime(text, &day)) {
     return absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone()));
   }
-  return UsageError(absl::StrCat("--", flag,
-                                 " wants YYYY-MM-DD or unix seconds, got '",
-                                 text, "'"));
+  return UsageError(absl::StrCat(
+      "--", flag, " wants YYYY-MM-DD or unix seconds, got '", text, "'"));
 }
 
 int Query(Connection& conn, const Args& args) {
@@ -56,15 +55,15 @@ int Query(Connection& conn, const Args& args) {
     // The action goes last: the table cuts the last column to the terminal.
     Table table({"SEQ", "TIME (UTC)", "ACTOR", "ROLE", "ENTITY", "ACTION"});
     for (const auto& r : resp.records()) {
-      table.AddRow(
-          {absl::StrCat(r.seq()),
-           absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                            absl::FromUnixSeconds(r.at_unix()),
-                            absl::UTCTimeZone()),
-           r.actor_id(), EnumLabel(v1::Role_descriptor(), r.actor_role()),
-           absl::StrCat(r.entity_kind(), " ", r.entity_id(),
-                        r.before_json().empty() ? " (created)" : ""),
-           r.action()});
+      table.AddRow({absl::StrCat(r.seq()),
+                    absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                                     absl::FromUnixSeconds(r.at_unix()),
+                                     absl::UTCTimeZone()),
+                    r.actor_id(),
+                    EnumLabel(v1::Role_descriptor(), r.actor_role()),
+                    absl::StrCat(r.entity_kind(), " ", r.entity_id(),
+                                 r.before_json().empty() ? " (created)" : ""),
+                    r.action()});
     }
     table.Print();
   }
@@ -79,7 +78,8 @@ int Query(Connection& conn, const Args& args) {
 
 std::vector<Command> AuditCommands() {
   return {
-      {"audit", "",
+      {"audit",
+       "",
        "[--kind=suggestion --id=ID] [--actor=ACCOUNT_ID] "
        "[--since=YYYY-MM-DD] [--until=YYYY-MM-DD] [--limit=100]",
        "Who changed what and when (--json for before/after)",

@@ -41,8 +41,8 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& words) {
     } else if (name == "help" || name == "json" || name == "high_tech" ||
                name == "specialised" || name == "incubation" ||
                name == "open_licence_only" || name == "include_inactive" ||
-               name == "sample" || name == "quiet" ||
-               name == "all" || name == "mine" || i + 1 >= words.size() ||
+               name == "sample" || name == "quiet" || name == "all" ||
+               name == "mine" || i + 1 >= words.size() ||
                words[i + 1].rfind("--", 0) == 0) {
       // Boolean flags never take the next word as their value, so
       // `--json get ID` does not eat "get".
@@ -114,9 +114,9 @@ absl::Status Args::ExtractGlobals(GlobalOptions& opts) {
     }
     flags_.erase(it);
   }
-  for (auto [flag, field] :
-       {std::pair{"token", &opts.token}, std::pair{"token_file", &opts.token_file},
-        std::pair{"ca_file", &opts.ca_file}}) {
+  for (auto [flag, field] : {std::pair{"token", &opts.token},
+                             std::pair{"token_file", &opts.token_file},
+                             std::pair{"ca_file", &opts.ca_file}}) {
     if (auto it = flags_.find(flag); it != flags_.end()) {
       *field = it->second;
       flags_.erase(it);
@@ -163,8 +163,7 @@ Connection::Connection(const GlobalOptions& opts) : opts_(opts) {
       credentials = grpc::SslCredentials(ssl);
     }
   }
-  channel_ =
-      grpc::CreateCustomChannel(opts_.server, credentials, channel_args);
+  channel_ = grpc::CreateCustomChannel(opts_.server, credentials, channel_args);
 
   token_ = opts_.token;
   if (token_.empty()) {

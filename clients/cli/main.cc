@@ -31,19 +31,20 @@ std::string CommandWords(const Command& c) {
 
 void PrintUsage(std::FILE* out, const std::vector<Command>& commands,
                 const std::string& only_group) {
-  std::fprintf(out,
-               "usage: patentmatch [--server=HOST:PORT] [--deadline_ms=N] "
-               "[--json] GROUP COMMAND [ARGS]\n\n"
-               "Global flags (also accepted after the command):\n"
-               "  --server       server address (default $PATENTMATCH_SERVER "
-               "or 127.0.0.1:50051)\n"
-               "  --deadline_ms  deadline of each call (default 10000)\n"
-               "  --json         print protobuf JSON, one object per line\n"
-               "  --token_file   file whose first line is the bearer token "
-               "(or $PATENTMATCH_TOKEN_FILE;\n"
-               "                 $PATENTMATCH_TOKEN or --token give it directly)\n"
-               "  --ca_file      talk TLS, trusting this CA certificate (PEM)\n\n"
-               "Commands:\n");
+  std::fprintf(
+      out,
+      "usage: patentmatch [--server=HOST:PORT] [--deadline_ms=N] "
+      "[--json] GROUP COMMAND [ARGS]\n\n"
+      "Global flags (also accepted after the command):\n"
+      "  --server       server address (default $PATENTMATCH_SERVER "
+      "or 127.0.0.1:50051)\n"
+      "  --deadline_ms  deadline of each call (default 10000)\n"
+      "  --json         print protobuf JSON, one object per line\n"
+      "  --token_file   file whose first line is the bearer token "
+      "(or $PATENTMATCH_TOKEN_FILE;\n"
+      "                 $PATENTMATCH_TOKEN or --token give it directly)\n"
+      "  --ca_file      talk TLS, trusting this CA certificate (PEM)\n\n"
+      "Commands:\n");
   for (const auto& c : commands) {
     if (!only_group.empty() && c.group != only_group) continue;
     std::fprintf(out, "  %s %s\n      %s\n", CommandWords(c).c_str(),

@@ -32,17 +32,16 @@ std::string StateLabel(int state) {
 void PrintSuggestionRows(const std::vector<Suggestion>& suggestions) {
   Table table({"ID", "STATE", "SCORE", "WAITED", "NEED", "PATENT"});
   for (const auto& s : suggestions) {
-    table.AddRow({s.id(), StateLabel(s.state()),
-                  absl::StrFormat("%.3f", s.score()),
-                  Waited(s.waiting_seconds()), s.demand_title(),
-                  s.patent_title()});
+    table.AddRow(
+        {s.id(), StateLabel(s.state()), absl::StrFormat("%.3f", s.score()),
+         Waited(s.waiting_seconds()), s.demand_title(), s.patent_title()});
   }
   table.Print();
 }
 
 void PrintSuggestion(const Suggestion& s) {
-  std::printf("%s  %s  score %.3f  (waited %s in this state)\n",
-              s.id().c_str(), StateLabel(s.state()).c_str(), s.score(),
+  std::printf("%s  %s  score %.3f  (waited %s in this state)\n", s.id().c_str(),
+              StateLabel(s.state()).c_str(), s.score(),
               Waited(s.waiting_seconds()).c_str());
   std::printf("  need:    %s  %s\n", s.demand_id().c_str(),
               s.demand_title().c_str());
@@ -63,23 +62,23 @@ void PrintSuggestion(const Suggestion& s) {
     std::printf("  claimed by %s\n", s.claimed_by().c_str());
   }
   if (s.rejection_reason() != v1::REJECTION_REASON_UNSPECIFIED) {
-    std::printf("  rejected: %s %s\n",
-                EnumLabel(v1::RejectionReason_descriptor(),
-                          s.rejection_reason())
-                    .c_str(),
-                s.rejection_note().c_str());
+    std::printf(
+        "  rejected: %s %s\n",
+        EnumLabel(v1::RejectionReason_descriptor(), s.rejection_reason())
+            .c_str(),
+        s.rejection_note().c_str());
   }
   if (s.company_feedback() != v1::COMPANY_FEEDBACK_UNSPECIFIED) {
-    std::printf("  company feedback: %s %s\n",
-                EnumLabel(v1::CompanyFeedback_descriptor(),
-                          s.company_feedback())
-                    .c_str(),
-                s.company_feedback_note().c_str());
+    std::printf(
+        "  company feedback: %s %s\n",
+        EnumLabel(v1::CompanyFeedback_descriptor(), s.company_feedback())
+            .c_str(),
+        s.company_feedback_note().c_str());
   }
   if (s.holder_response() != v1::HOLDER_RESPONSE_UNSPECIFIED) {
-    std::printf(
-        "  holder: %s\n",
-        EnumLabel(v1::HolderResponse_descriptor(), s.holder_response()).c_str());
+    std::printf("  holder: %s\n",
+                EnumLabel(v1::HolderResponse_descriptor(), s.holder_response())
+                    .c_str());
   }
   if (s.deal().kind() != v1::DEAL_KIND_UNSPECIFIED) {
     std::printf("  deal: %s, %lld yuan, signed %s%s%s\n",
@@ -93,13 +92,13 @@ void PrintSuggestion(const Suggestion& s) {
     std::printf("  no deal: %s\n", s.no_deal_reason().c_str());
   }
   for (const auto& h : s.history()) {
-    std::printf("  %s  %-13s %s → %s by %s %s\n",
-                absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(h.at_unix()),
-                                 absl::UTCTimeZone())
-                    .c_str(),
-                h.action().c_str(), StateLabel(h.from()).c_str(),
-                StateLabel(h.to()).c_str(), h.actor_id().c_str(),
-                h.note().c_str());
+    std::printf(
+        "  %s  %-13s %s → %s by %s %s\n",
+        absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(h.at_unix()),
+                         absl::UTCTimeZone())
+            .c_str(),
+        h.action().c_str(), StateLabel(h.from()).c_str(),
+        StateLabel(h.to()).c_str(), h.actor_id().c_str(), h.note().c_str());
   }
 }
 
@@ -129,9 +128,9 @@ int Propose(Connection& conn, const Args& args) {
 int Queue(Connection& conn, const Args& args) {
   if (!args.positional().empty()) return kExitUsage;
   v1::ListSuggestionsRequest req;
-  if (absl::Status s = EnumListFromArgs(args, "states",
-                                        v1::SuggestionState_descriptor(),
-                                        req.mutable_states());
+  if (absl::Status s =
+          EnumListFromArgs(args, "states", v1::SuggestionState_descriptor(),
+                           req.mutable_states());
       !s.ok()) {
     return UsageFailure(s);
   }
@@ -161,12 +160,12 @@ int Queue(Connection& conn, const Args& args) {
   }
   PrintSuggestionRows({resp.suggestions().begin(), resp.suggestions().end()});
   std::fflush(stdout);
-  std::fprintf(stderr, "%d of %d%s\n", resp.suggestions_size(), resp.total(),
-               resp.next_page_token().empty()
-                   ? ""
-                   : absl::StrCat("; next: --page_token=",
-                                  resp.next_page_token())
-                         .c_str());
+  std::fprintf(
+      stderr, "%d of %d%s\n", resp.suggestions_size(), resp.total(),
+      resp.next_page_token().empty()
+          ? ""
+          : absl::StrCat("; next: --page_token=", resp.next_page_token())
+                .c_str());
   return kExitOk;
 }
 
@@ -188,8 +187,7 @@ int Show(Connection& conn, const Args& args) {
 }
 
 // Sends one workflow action for the suggestion named on the command line.
-int Advance(Connection& conn, const Args& args,
-            AdvanceSuggestionRequest req) {
+int Advance(Connection& conn, const Args& args, AdvanceSuggestionRequest req) {
   if (args.positional().size() != 1) return kExitUsage;
   req.set_suggestion_id(args.positional()[0]);
   auto stub = v1::ReviewService::NewStub(conn.channel());
@@ -200,7 +198,8 @@ int Advance(Connection& conn, const Args& args,
   if (conn.options().json) {
     PrintJson(resp);
   } else {
-    std::printf("%s  %s\n", resp.id().c_str(), StateLabel(resp.state()).c_str());
+    std::printf("%s  %s\n", resp.id().c_str(),
+                StateLabel(resp.state()).c_str());
   }
   return kExitOk;
 }
@@ -330,10 +329,14 @@ int WeightsReset(Connection& conn, const Args& args) {
 
 std::vector<Command> ReviewCommands() {
   return {
-      {"review", "propose", "DEMAND_ID [--top_k=10]",
-       "Rank patents for a need and queue the new pairs for review", {"top_k"},
+      {"review",
+       "propose",
+       "DEMAND_ID [--top_k=10]",
+       "Rank patents for a need and queue the new pairs for review",
+       {"top_k"},
        Propose},
-      {"review", "queue",
+      {"review",
+       "queue",
        "[--states=suggested,in_review] [--industry=X] [--district=X] "
        "[--demand=ID] [--patent=ID] [--mine] [--page_size=50]",
        "The review queue (commissioners) or approved suggestions "
@@ -341,44 +344,92 @@ std::vector<Command> ReviewCommands() {
        {"states", "industry", "district", "demand", "patent", "mine",
         "page_size", "page_token"},
        Queue},
-      {"review", "show", "SUGGESTION_ID",
-       "One suggestion with its explanation and history", {}, Show},
-      {"review", "claim", "SUGGESTION_ID", "Take a suggestion into review", {},
+      {"review",
+       "show",
+       "SUGGESTION_ID",
+       "One suggestion with its explanation and history",
+       {},
+       Show},
+      {"review",
+       "claim",
+       "SUGGESTION_ID",
+       "Take a suggestion into review",
+       {},
        Claim},
-      {"review", "release", "SUGGESTION_ID [--note=...]",
-       "Put a claimed suggestion back in the queue", {"note"}, Release},
-      {"review", "approve", "SUGGESTION_ID [--note=...]",
-       "Approve: the company and the holder now see it", {"note"}, Approve},
-      {"review", "reject",
+      {"review",
+       "release",
+       "SUGGESTION_ID [--note=...]",
+       "Put a claimed suggestion back in the queue",
+       {"note"},
+       Release},
+      {"review",
+       "approve",
+       "SUGGESTION_ID [--note=...]",
+       "Approve: the company and the holder now see it",
+       {"note"},
+       Approve},
+      {"review",
+       "reject",
        "SUGGESTION_ID --reason=not_relevant|wrong_deal_mode|price|"
        "patent_not_in_force|company_not_ready|duplicate|other [--note=...]",
-       "Reject with a reason (the ranking learns from it)", {"reason", "note"},
+       "Reject with a reason (the ranking learns from it)",
+       {"reason", "note"},
        Reject},
-      {"review", "contacted", "SUGGESTION_ID [--note=...]",
-       "The parties were put in touch", {"note"}, Contacted},
-      {"review", "negotiating", "SUGGESTION_ID [--note=...]",
-       "The parties are negotiating", {"note"}, Negotiating},
-      {"review", "deal",
+      {"review",
+       "contacted",
+       "SUGGESTION_ID [--note=...]",
+       "The parties were put in touch",
+       {"note"},
+       Contacted},
+      {"review",
+       "negotiating",
+       "SUGGESTION_ID [--note=...]",
+       "The parties are negotiating",
+       {"note"},
+       Negotiating},
+      {"review",
+       "deal",
        "SUGGESTION_ID --kind=licence|transfer|equity --amount=YUAN "
        "--date=YYYY-MM-DD [--filing=NUMBER --filed=YYYY-MM-DD]",
-       "Record a signed deal", {"kind", "amount", "date", "filing", "filed"},
+       "Record a signed deal",
+       {"kind", "amount", "date", "filing", "filed"},
        Deal},
-      {"review", "no-deal", "SUGGESTION_ID --reason=TEXT",
-       "Record that no deal came of it", {"reason"}, NoDeal},
-      {"review", "filing", "SUGGESTION_ID --number=NUMBER [--date=YYYY-MM-DD]",
+      {"review",
+       "no-deal",
+       "SUGGESTION_ID --reason=TEXT",
+       "Record that no deal came of it",
+       {"reason"},
+       NoDeal},
+      {"review",
+       "filing",
+       "SUGGESTION_ID --number=NUMBER [--date=YYYY-MM-DD]",
        "Record the CNIPA licence/transfer filing of a signed deal",
-       {"number", "date"}, Filing},
-      {"review", "feedback",
+       {"number", "date"},
+       Filing},
+      {"review",
+       "feedback",
        "SUGGESTION_ID --feedback=useful|not_useful [--note=...]",
        "The company says whether an approved suggestion was useful",
-       {"feedback", "note"}, Feedback},
-      {"review", "respond", "SUGGESTION_ID --response=accepted|declined",
-       "The holder accepts or declines contact", {"response"}, Respond},
-      {"weights", "show", "",
-       "The ranking weights, as learned from review decisions", {},
+       {"feedback", "note"},
+       Feedback},
+      {"review",
+       "respond",
+       "SUGGESTION_ID --response=accepted|declined",
+       "The holder accepts or declines contact",
+       {"response"},
+       Respond},
+      {"weights",
+       "show",
+       "",
+       "The ranking weights, as learned from review decisions",
+       {},
        WeightsShow},
-      {"weights", "reset", "", "Back to the default weights (administrators)",
-       {}, WeightsReset},
+      {"weights",
+       "reset",
+       "",
+       "Back to the default weights (administrators)",
+       {},
+       WeightsReset},
   };
 }
 

@@ -35,9 +35,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "clients/bearer_channel.h"
 #include "clients/import/patent_file_reader.h"
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
-#include "clients/bearer_channel.h"
 #include "services/server.h"
 
 ABSL_FLAG(std::string, corpus, "", "patent file to import (JSONL or CSV)");

@@ -118,8 +118,7 @@ void RegisterOrg(TestServer& server, const std::string& id,
 }
 
 v1::PatentListing Listing(const std::string& number, const std::string& title,
-                          const std::string& abstract,
-                          const std::string& owner,
+                          const std::string& abstract, const std::string& owner,
                           std::vector<v1::DealMode> modes) {
   v1::PatentListing l;
   l.set_publication_number(number);
@@ -271,11 +270,11 @@ v1::AdvanceSuggestionRequest RespondReq(const std::string& id,
 grpc::Status Advance(Client& as, const v1::AdvanceSuggestionRequest& req,
                      v1::Suggestion* out = nullptr) {
   v1::Suggestion ignored;
-  return as.reviews->AdvanceSuggestion(Ctx().get(), req,
-                                       out ? out : &ignored);
+  return as.reviews->AdvanceSuggestion(Ctx().get(), req, out ? out : &ignored);
 }
 
-v1::Suggestion MustAdvance(Client& as, const v1::AdvanceSuggestionRequest& req) {
+v1::Suggestion MustAdvance(Client& as,
+                           const v1::AdvanceSuggestionRequest& req) {
   v1::Suggestion out;
   grpc::Status s = Advance(as, req, &out);
   EXPECT_TRUE(s.ok()) << req.ShortDebugString() << " -> " << Describe(s);
@@ -390,14 +389,13 @@ constexpr char kPhoneC[] = "13700003333";
 constexpr int64_t kAskingMin = 888123;  // Yuan(888123) = "888123元"
 constexpr char kAskingText[] = "888123";
 
-constexpr char kP1[] = "CN100000001A";   // the holder's flagship listing
+constexpr char kP1[] = "CN100000001A";  // the holder's flagship listing
 constexpr char kPBattery[] = "CN100000020A";
 
 const std::vector<std::string>& Aspects() {
   static const auto* aspects = new std::vector<std::string>{
-      "导热涂层", "复合导热膜", "导热垫片", "散热片",   "导热胶",
-      "相变散热材料", "导热硅脂", "散热涂料", "导热塑料", "均热板",
-      "导热粉体"};
+      "导热涂层", "复合导热膜", "导热垫片", "散热片", "导热胶",  "相变散热材料",
+      "导热硅脂", "散热涂料",   "导热塑料", "均热板", "导热粉体"};
   return *aspects;
 }
 
@@ -415,8 +413,8 @@ class World : public ::testing::Test {
     member_a_ = Member(*server_, kOrgA, "甲公司员工");
     member_b_ = Member(*server_, kOrgB, "乙公司员工");
     member_h_ = Member(*server_, kOrgH, "丙大学技术转移中心");
-    comm_in_ = Commissioner(*server_, "新会新材料特派员", {kIndustry},
-                            {v1::XINHUI});
+    comm_in_ =
+        Commissioner(*server_, "新会新材料特派员", {kIndustry}, {v1::XINHUI});
     comm_in2_ = Commissioner(*server_, "全市新材料特派员", {kIndustry}, {});
     comm_out_ = Commissioner(*server_, "新能源特派员", {kOtherIndustry}, {});
 
@@ -444,17 +442,29 @@ class World : public ::testing::Test {
 
     need_a_ = MustSubmitNeed(
         *member_a_.client,
-        {kOrgA, "手机散热用石墨烯导热膜",
-         "我们生产手机，需要导热系数高的石墨烯导热膜解决散热问题。", kIndustry,
-         {v1::TRANSFER}, kPhoneA, kEmailA, 500000});
-    need_b_ = MustSubmitNeed(
-        *admin_, {kOrgB, "导热硅脂", "寻找石墨烯导热硅脂，用于电子产品散热。",
-                  kIndustry, {v1::LICENCE_ORDINARY}, kPhoneB, kEmailB});
+        {kOrgA,
+         "手机散热用石墨烯导热膜",
+         "我们生产手机，需要导热系数高的石墨烯导热膜解决散热问题。",
+         kIndustry,
+         {v1::TRANSFER},
+         kPhoneA,
+         kEmailA,
+         500000});
+    need_b_ = MustSubmitNeed(*admin_, {kOrgB,
+                                       "导热硅脂",
+                                       "寻找石墨烯导热硅脂，用于电子产品散热。",
+                                       kIndustry,
+                                       {v1::LICENCE_ORDINARY},
+                                       kPhoneB,
+                                       kEmailB});
     // Out of comm_in's scope (industry), in comm_out's.
-    need_c_ = MustSubmitNeed(
-        *admin_, {kOrgB, "锂电池正极材料",
-                  "需要循环寿命长的锂电池正极材料。", kOtherIndustry,
-                  {v1::TRANSFER}, kPhoneC, ""});
+    need_c_ = MustSubmitNeed(*admin_, {kOrgB,
+                                       "锂电池正极材料",
+                                       "需要循环寿命长的锂电池正极材料。",
+                                       kOtherIndustry,
+                                       {v1::TRANSFER},
+                                       kPhoneC,
+                                       ""});
   }
 
   virtual std::string Tag() const { return "access"; }
@@ -492,9 +502,10 @@ class AccessTokensTest : public ::testing::Test {
   std::unique_ptr<Client> admin_;
 };
 
-TEST_F(AccessTokensTest, CallsWithoutTokenOrWithGarbageTokenAreUnauthenticated) {
+TEST_F(AccessTokensTest,
+       CallsWithoutTokenOrWithGarbageTokenAreUnauthenticated) {
   for (const std::string& token : {std::string(), std::string("garbage"),
-                                  std::string("pm_") + std::string(43, 'A')}) {
+                                   std::string("pm_") + std::string(43, 'A')}) {
     Client anon(server_->Channel(token));
     v1::Account account;
     grpc::Status s = WhoAmI(anon, &account);
@@ -504,17 +515,17 @@ TEST_F(AccessTokensTest, CallsWithoutTokenOrWithGarbageTokenAreUnauthenticated) 
     EXPECT_EQ(GetPatent(anon, kP1, &listing).error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
     v1::ListSuggestionsResponse list;
-    EXPECT_EQ(anon.reviews
-                  ->ListSuggestions(Ctx().get(), v1::ListSuggestionsRequest(),
-                                    &list)
-                  .error_code(),
-              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(
+        anon.reviews
+            ->ListSuggestions(Ctx().get(), v1::ListSuggestionsRequest(), &list)
+            .error_code(),
+        grpc::StatusCode::UNAUTHENTICATED);
     v1::QueryAuditLogResponse records;
-    EXPECT_EQ(anon.audit
-                  ->QueryAuditLog(Ctx().get(), v1::QueryAuditLogRequest(),
-                                  &records)
-                  .error_code(),
-              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(
+        anon.audit
+            ->QueryAuditLog(Ctx().get(), v1::QueryAuditLogRequest(), &records)
+            .error_code(),
+        grpc::StatusCode::UNAUTHENTICATED);
   }
   // A header that is not "Bearer <token>" at all.
   auto ctx = Ctx();
@@ -543,8 +554,8 @@ TEST_F(AccessTokensTest, IssuedTokensActInTheirRoleAndScope) {
   ASSERT_TRUE(WhoAmI(*admin_, &admin).ok());
   EXPECT_EQ(admin.role(), v1::ADMINISTRATOR);
 
-  Identity comm = Commissioner(*server_, "新会新材料特派员", {kIndustry},
-                               {v1::XINHUI});
+  Identity comm =
+      Commissioner(*server_, "新会新材料特派员", {kIndustry}, {v1::XINHUI});
   Identity member = Member(*server_, kOrgA, "甲公司员工");
   ASSERT_FALSE(comm.token.empty());
   ASSERT_FALSE(member.token.empty());
@@ -673,11 +684,12 @@ TEST_F(AccessTokensTest, OnlyAdministratorsIssueRevokeOrListTokens) {
     v1::RevokeTokenRequest revoke;
     revoke.set_account_id(comm.account.id());
     v1::Account account;
-    EXPECT_EQ((*who)->access->RevokeToken(Ctx().get(), revoke, &account)
-                  .error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        (*who)->access->RevokeToken(Ctx().get(), revoke, &account).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
     v1::ListAccountsResponse list;
-    EXPECT_EQ((*who)->access
+    EXPECT_EQ((*who)
+                  ->access
                   ->ListAccounts(Ctx().get(), v1::ListAccountsRequest(), &list)
                   .error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
@@ -701,29 +713,25 @@ class AccessRolesTest : public World {
 TEST_F(AccessRolesTest, MemberActsForItsOwnOrganisationOnly) {
   Client& a = *member_a_.client;
   v1::Demand own;
-  grpc::Status s =
-      SubmitNeed(a, {kOrgA, "第二个需求", "需要导热胶。", kIndustry, {}, "", ""},
-                 &own);
+  grpc::Status s = SubmitNeed(
+      a, {kOrgA, "第二个需求", "需要导热胶。", kIndustry, {}, "", ""}, &own);
   EXPECT_TRUE(s.ok()) << Describe(s);
   EXPECT_EQ(own.organisation_id(), kOrgA);
 
   v1::Demand other;
-  s = SubmitNeed(a, {kOrgB, "冒名需求", "替乙公司提交。", kIndustry, {}, "", ""},
-                 &other);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  s = SubmitNeed(
+      a, {kOrgB, "冒名需求", "替乙公司提交。", kIndustry, {}, "", ""}, &other);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   s = GetDemand(a, need_b_.id(), &other);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   EXPECT_FALSE(absl::StrContains(other.DebugString(), kPhoneB));
 
   v1::ListDemandsRequest list_b;
   list_b.set_organisation_id(kOrgB);
   v1::ListDemandsResponse listed;
   s = a.demands->ListDemands(Ctx().get(), list_b, &listed);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   s = a.demands->ListDemands(Ctx().get(), v1::ListDemandsRequest(), &listed);
   ASSERT_TRUE(s.ok()) << Describe(s);
@@ -741,23 +749,19 @@ TEST_F(AccessRolesTest, MemberActsForItsOwnOrganisationOnly) {
   for_demand.set_demand_id(need_a_.id());
   v1::SuggestResponse suggested;
   s = a.matches->SuggestForDemand(Ctx().get(), for_demand, &suggested);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   v1::SuggestForTextRequest for_text;
   for_text.mutable_need()->set_text("石墨烯导热膜");
   s = a.matches->SuggestForText(Ctx().get(), for_text, &suggested);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   v1::MatchDemandsForPatentRequest reverse;
   reverse.set_patent_id(kP1);
   v1::MatchDemandsForPatentResponse reversed;
   s = a.matches->MatchDemandsForPatent(Ctx().get(), reverse, &reversed);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   v1::ProposeSuggestionsResponse proposed;
   s = Propose(a, need_a_.id(), 5, &proposed);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   // A listing for another organisation is refused and not stored.
   v1::CreatePatentRequest create;
@@ -781,15 +785,12 @@ TEST_F(AccessRolesTest, MemberActsForItsOwnOrganisationOnly) {
   v1::UpdatePatentRequest update;
   *update.mutable_listing() = Listing(kP1, "改名", "改写。", kOrgA, {});
   s = a.patents->UpdatePatent(Ctx().get(), update, &created);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   // The audit log and the ranking weights are for staff.
   v1::QueryAuditLogResponse records;
-  s = a.audit->QueryAuditLog(Ctx().get(), v1::QueryAuditLogRequest(),
-                             &records);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  s = a.audit->QueryAuditLog(Ctx().get(), v1::QueryAuditLogRequest(), &records);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   EXPECT_EQ(records.records_size(), 0);
   v1::RankingWeightsState weights;
   EXPECT_EQ(a.reviews
@@ -807,8 +808,7 @@ TEST_F(AccessRolesTest, MemberImportRejectsOtherOrganisationsRecordsOnly) {
   auto ctx = Ctx();
   auto writer = a.patents->ImportPatents(ctx.get(), &response);
   v1::ImportPatentRecord theirs;
-  *theirs.mutable_listing() =
-      Listing(kP1, "改名", "改写别人的专利。", "", {});
+  *theirs.mutable_listing() = Listing(kP1, "改名", "改写别人的专利。", "", {});
   theirs.set_source_line(2);
   ASSERT_TRUE(writer->Write(theirs));
   v1::ImportPatentRecord mine;
@@ -845,8 +845,7 @@ TEST_F(AccessRolesTest, CommissionerWorksWithinItsScopeOnly) {
 
   // need_c_ is in another industry: outside the scope.
   s = Propose(c, need_c_.id(), 5, &proposed);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   v1::ListSuggestionsRequest for_c;
   for_c.set_demand_id(need_c_.id());
   EXPECT_EQ(ListSuggestions(*admin_, for_c).total(), 0)
@@ -860,20 +859,17 @@ TEST_F(AccessRolesTest, CommissionerWorksWithinItsScopeOnly) {
       Listing("CN100000098A", "一种特派员登记的专利", "摘要。", "", {});
   v1::PatentListing created;
   s = c.patents->CreatePatent(Ctx().get(), create, &created);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   v1::IssueTokenRequest issue;
   issue.set_name("helper");
   issue.set_role(v1::COMMISSIONER);
   v1::IssueTokenResponse issued;
   s = c.access->IssueToken(Ctx().get(), issue, &issued);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   v1::QueryAuditLogResponse records;
-  s = c.audit->QueryAuditLog(Ctx().get(), v1::QueryAuditLogRequest(),
-                             &records);
+  s = c.audit->QueryAuditLog(Ctx().get(), v1::QueryAuditLogRequest(), &records);
   EXPECT_TRUE(s.ok()) << Describe(s);
   EXPECT_GT(records.records_size(), 0);
 
@@ -906,14 +902,12 @@ TEST_F(AccessPrivacyTest, NeedContactGoesToItsCompanyAdminsAndCoveringStaff) {
     Client* client;
     bool sees_contact;
   };
-  for (const Case& c : {Case{"own member", member_a_.client.get(), true},
-                        Case{"administrator", admin_.get(), true},
-                        Case{"commissioner in scope", comm_in_.client.get(),
-                             true},
-                        Case{"commissioner in scope, whole city",
-                             comm_in2_.client.get(), true},
-                        Case{"commissioner out of scope",
-                             comm_out_.client.get(), false}}) {
+  for (const Case& c :
+       {Case{"own member", member_a_.client.get(), true},
+        Case{"administrator", admin_.get(), true},
+        Case{"commissioner in scope", comm_in_.client.get(), true},
+        Case{"commissioner in scope, whole city", comm_in2_.client.get(), true},
+        Case{"commissioner out of scope", comm_out_.client.get(), false}}) {
     SCOPED_TRACE(c.who);
     v1::Demand d;
     grpc::Status s = GetDemand(*c.client, need_a_.id(), &d);
@@ -953,8 +947,7 @@ TEST_F(AccessPrivacyTest, NeedContactGoesToItsCompanyAdminsAndCoveringStaff) {
   // Another organisation is refused outright, in every form.
   v1::Demand d;
   grpc::Status s = GetDemand(*member_b_.client, need_a_.id(), &d);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   EXPECT_FALSE(absl::StrContains(d.DebugString(), kPhoneA));
   v1::ListDemandsResponse b_list;
   ASSERT_TRUE(member_b_->demands
@@ -1010,7 +1003,8 @@ TEST_F(AccessPrivacyTest, AskingPriceGoesToTheHolderAndStaffOnly) {
   }
 }
 
-TEST_F(AccessPrivacyTest, OrganisationsSeeOnlyApprovedSuggestionsAndOnlyTheirSide) {
+TEST_F(AccessPrivacyTest,
+       OrganisationsSeeOnlyApprovedSuggestionsAndOnlyTheirSide) {
   const std::string id = ProposeFlagship();
   Client& company = *member_a_.client;
   Client& holder = *member_h_.client;
@@ -1106,9 +1100,9 @@ TEST_F(ReviewWorkflowTest, FullLifecycleFromProposalToFiledDeal) {
   EXPECT_EQ(s.company_feedback(), v1::USEFUL);
   EXPECT_EQ(s.state(), v1::APPROVED);
   // Each side answers only for itself.
-  EXPECT_EQ(Advance(*member_h_.client, FeedbackReq(id, v1::NOT_USEFUL))
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Advance(*member_h_.client, FeedbackReq(id, v1::NOT_USEFUL)).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Advance(*member_a_.client, RespondReq(id, v1::CONTACT_DECLINED))
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -1120,7 +1114,8 @@ TEST_F(ReviewWorkflowTest, FullLifecycleFromProposalToFiledDeal) {
   EXPECT_EQ(s.state(), v1::CONTACTED);
   s = MustAdvance(comm, NegotiatingReq(id));
   EXPECT_EQ(s.state(), v1::NEGOTIATING);
-  s = MustAdvance(comm, SignDealReq(id, v1::DEAL_LICENCE, 300000, "2025-03-01"));
+  s = MustAdvance(comm,
+                  SignDealReq(id, v1::DEAL_LICENCE, 300000, "2025-03-01"));
   EXPECT_EQ(s.state(), v1::DEAL_SIGNED);
   EXPECT_EQ(s.deal().kind(), v1::DEAL_LICENCE);
   EXPECT_EQ(s.deal().amount_yuan(), 300000);
@@ -1180,17 +1175,14 @@ TEST_F(ReviewWorkflowTest, IllegalTransitionsFailNamingTheCurrentState) {
 
   // Members cannot review; the out-of-scope commissioner cannot claim.
   s = Advance(*member_a_.client, ClaimReq(id));
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   s = Advance(*comm_out_.client, ClaimReq(id));
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 
   MustAdvance(comm, ClaimReq(id));
   // Only the claimant decides.
   s = Advance(*comm_in2_.client, ApproveReq(id));
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
   EXPECT_TRUE(absl::StrContains(s.error_message(), comm_in_.account.id()))
       << s.error_message();
   s = Advance(*comm_in2_.client, ClaimReq(id));
@@ -1201,13 +1193,11 @@ TEST_F(ReviewWorkflowTest, IllegalTransitionsFailNamingTheCurrentState) {
 
   // A rejection needs a reason (and a note for OTHER).
   s = Advance(comm, RejectReq(id, v1::REJECTION_REASON_UNSPECIFIED));
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
   EXPECT_TRUE(absl::StrContains(s.error_message(), "reject.reason"))
       << s.error_message();
   s = Advance(comm, RejectReq(id, v1::OTHER, "   "));
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
   v1::Suggestion unchanged;
   ASSERT_TRUE(GetSuggestion(comm, id, &unchanged).ok());
   EXPECT_EQ(unchanged.state(), v1::IN_REVIEW);
@@ -1227,8 +1217,7 @@ TEST_F(ReviewWorkflowTest, IllegalTransitionsFailNamingTheCurrentState) {
       << "sign_deal straight from approved: " << Describe(s);
   MustAdvance(comm, ContactedReq(id));
   s = Advance(comm, SignDealReq(id, v1::DEAL_KIND_UNSPECIFIED, 1, ""));
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-      << Describe(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
   s = Advance(comm, FilingReq(id, "2025440000999", ""));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << Describe(s);
@@ -1288,8 +1277,8 @@ TEST_F(ReviewWorkflowTest, ConcurrentClaimsLetExactlyOneCommissionerWin) {
         << Describe(results[loser]);
     EXPECT_TRUE(absl::StrContains(results[loser].error_message(), "in_review"))
         << results[loser].error_message();
-    const std::string winner_id = winner == 0 ? comm_in_.account.id()
-                                              : comm_in2_.account.id();
+    const std::string winner_id =
+        winner == 0 ? comm_in_.account.id() : comm_in2_.account.id();
     EXPECT_EQ(outs[winner].claimed_by(), winner_id);
     v1::Suggestion stored;
     ASSERT_TRUE(GetSuggestion(*admin_, id, &stored).ok());
@@ -1379,11 +1368,11 @@ TEST(ReviewQueueTest, SuggestionsScoredBelowZeroStillReachTheQueue) {
   Client admin(server.channel());
   RegisterOrg(server, "buyer-sample", "买方企业（样例）", v1::PRIVATE_COMPANY,
               v1::XINHUI);
-  auto strong = Listing("CN200000801A",
-                        "Tangerine peel low temperature drying oven",
-                        "Tangerine peel drying oven at low temperature "
-                        "keeping the aroma of the tangerine peel.",
-                        "", {v1::TRANSFER});
+  auto strong =
+      Listing("CN200000801A", "Tangerine peel low temperature drying oven",
+              "Tangerine peel drying oven at low temperature "
+              "keeping the aroma of the tangerine peel.",
+              "", {v1::TRANSFER});
   strong.add_ipc_codes("A23N 12/08");
   auto weak = Listing("CN200000802A", "Motorcycle frame welding jig",
                       "A welding jig for motorcycle frames; the peel strength "
@@ -1395,9 +1384,16 @@ TEST(ReviewQueueTest, SuggestionsScoredBelowZeroStillReachTheQueue) {
   weak.mutable_asking_price()->set_min_yuan(5000000);
   CreatePatent(admin, strong);
   CreatePatent(admin, weak);
-  const v1::Demand need = MustSubmitNeed(
-      admin, {"buyer-sample", "", "tangerine peel drying keeping aroma", "食品",
-              {v1::TRANSFER}, "", "", 100000, {"A23N"}});
+  const v1::Demand need =
+      MustSubmitNeed(admin, {"buyer-sample",
+                             "",
+                             "tangerine peel drying keeping aroma",
+                             "食品",
+                             {v1::TRANSFER},
+                             "",
+                             "",
+                             100000,
+                             {"A23N"}});
 
   auto proposed = MustPropose(admin, need.id(), 10);
   ASSERT_EQ(proposed.created_size(), 2) << proposed.DebugString();
@@ -1430,7 +1426,8 @@ TEST_F(AuditTrailTest, SuggestionHistoryNamesWhoDidWhatInOrder) {
   auto records = EntityHistory(*admin_, "suggestion", id);
   ASSERT_EQ(records.size(), 3u);
   const std::vector<std::string> actions = {
-      "ReviewService.ProposeSuggestions", "ReviewService.AdvanceSuggestion/claim",
+      "ReviewService.ProposeSuggestions",
+      "ReviewService.AdvanceSuggestion/claim",
       "ReviewService.AdvanceSuggestion/approve"};
   const std::vector<std::string> states = {"SUGGESTED", "IN_REVIEW",
                                            "APPROVED"};
@@ -1446,8 +1443,8 @@ TEST_F(AuditTrailTest, SuggestionHistoryNamesWhoDidWhatInOrder) {
     EXPECT_GT(r.at_unix(), 0);
     EXPECT_TRUE(r.before().empty());
     EXPECT_TRUE(r.after().empty());
-    EXPECT_TRUE(absl::StrContains(r.after_json(),
-                                  absl::StrCat("\"", states[i], "\"")))
+    EXPECT_TRUE(
+        absl::StrContains(r.after_json(), absl::StrCat("\"", states[i], "\"")))
         << r.after_json();
     if (i == 0) {
       EXPECT_TRUE(r.before_json().empty()) << r.before_json();
@@ -1708,11 +1705,10 @@ class ReviewLearningTest : public ::testing::Test {
     int n = 0;
     for (const Topic& t : kTopics) {
       ++n;
-      CreatePatent(*admin_,
-                   Listing(absl::StrCat("CN2000001", 10 + n, "A"),
-                           t.transfer_title,
-                           absl::StrCat(t.transfer_title, "."), "",
-                           {v1::TRANSFER}));
+      CreatePatent(
+          *admin_,
+          Listing(absl::StrCat("CN2000001", 10 + n, "A"), t.transfer_title,
+                  absl::StrCat(t.transfer_title, "."), "", {v1::TRANSFER}));
       CreatePatent(*admin_,
                    Listing(absl::StrCat("CN2000002", 10 + n, "A"),
                            t.licence_title, absl::StrCat(t.licence_title, "."),
@@ -1731,7 +1727,8 @@ class ReviewLearningTest : public ::testing::Test {
                          "keeping its aroma.",
                          "", {v1::LICENCE_ORDINARY}));
     held_out_ = MustSubmitNeed(
-        *admin_, {"buyer-sample", "", kHeldOutNeed, "", {v1::TRANSFER}, "", ""});
+        *admin_,
+        {"buyer-sample", "", kHeldOutNeed, "", {v1::TRANSFER}, "", ""});
   }
 
   // The held-out patents' ids in the order SuggestForDemand ranks them, and
@@ -1843,7 +1840,8 @@ TEST_F(ReviewLearningTest, DecisionsTeachDealModeAndReorderAHeldOutNeed) {
   EXPECT_EQ(listed.suggestions(0).patent_id(), kHeldOutTransfer);
 }
 
-TEST_F(ReviewLearningTest, LearnedWeightsSurviveRestartAndOnlyAdministratorsReset) {
+TEST_F(ReviewLearningTest,
+       LearnedWeightsSurviveRestartAndOnlyAdministratorsReset) {
   const int decisions = Learn();
   ASSERT_GT(decisions, 0);
   const auto learned = GetWeights(*admin_);

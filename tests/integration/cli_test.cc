@@ -317,21 +317,22 @@ TEST_F(CliTest, TokensReviewAndAuditFromTheCommandLine) {
            "\"kind\":\"PRIVATE_COMPANY\",\"district\":\"HESHAN\"}\n");
   ASSERT_EQ(Run({"org", "register", "--file=" + orgs.string()}).exit_code, 0);
   const fs::path csv = *dir_ / "review.csv";
-  WriteAll(csv,
-           "publication_number,title,abstract\n"
-           "CN300000001A,一种陶瓷釉料低温烧结方法,陶瓷釉料在低温下烧结，节能降耗\n"
-           "CN300000002A,一种陶瓷坯体快速干燥装置,陶瓷坯体干燥均匀不开裂\n");
+  WriteAll(
+      csv,
+      "publication_number,title,abstract\n"
+      "CN300000001A,一种陶瓷釉料低温烧结方法,陶瓷釉料在低温下烧结，节能降耗\n"
+      "CN300000002A,一种陶瓷坯体快速干燥装置,陶瓷坯体干燥均匀不开裂\n");
   ASSERT_EQ(Run({"patent", "import", csv.string()}).exit_code, 0);
-  CliResult submitted =
-      Run({"--json", "demand", "submit", "--org=cli-co",
-           "--title=陶瓷釉料低温烧结", "--description=想降低陶瓷釉料烧结温度，节能"});
+  CliResult submitted = Run({"--json", "demand", "submit", "--org=cli-co",
+                             "--title=陶瓷釉料低温烧结",
+                             "--description=想降低陶瓷釉料烧结温度，节能"});
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   const std::string demand_id = JsonId(submitted.out);
   ASSERT_FALSE(demand_id.empty()) << submitted.out;
 
   // A member token, printed once on stdout.
-  CliResult issued = Run({"token", "issue", "--role=member", "--org=cli-co",
-                          "--name=CLI member"});
+  CliResult issued = Run(
+      {"token", "issue", "--role=member", "--org=cli-co", "--name=CLI member"});
   ASSERT_EQ(issued.exit_code, 0) << issued.err;
   ASSERT_EQ(Lines(issued.out).size(), 1u);
   const fs::path member_token = *dir_ / "member.token";
@@ -343,8 +344,8 @@ TEST_F(CliTest, TokensReviewAndAuditFromTheCommandLine) {
   EXPECT_NE(who.out.find("cli-co"), std::string::npos);
 
   // No token at all: refused, and the message says how to send one.
-  CliResult anonymous = Run(
-      {"--server=" + server_->target(), "demand", "get", demand_id}, false);
+  CliResult anonymous =
+      Run({"--server=" + server_->target(), "demand", "get", demand_id}, false);
   EXPECT_EQ(anonymous.exit_code, 1);
   EXPECT_NE(anonymous.err.find("UNAUTHENTICATED"), std::string::npos)
       << anonymous.err;
@@ -420,21 +421,23 @@ TEST(CliTlsTest, CaFileConnectsOverTls) {
   auto run = [&](const std::vector<std::string>& args) {
     std::string cmd = ShellQuote(PM_CLI_BINARY);
     for (const auto& a : args) cmd += " " + ShellQuote(a);
-    cmd += " >/dev/null 2>" + ShellQuote((dir / "err").string()) + " </dev/null";
+    cmd +=
+        " >/dev/null 2>" + ShellQuote((dir / "err").string()) + " </dev/null";
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
   const std::string server_flag =
       "--server=localhost:" + std::to_string((*server)->port());
-  const std::string token_flag = "--token_file=" + (*server)->admin_token_file();
+  const std::string token_flag =
+      "--token_file=" + (*server)->admin_token_file();
   EXPECT_EQ(run({server_flag, token_flag, "--ca_file=" + cert.cert_path,
                  "--deadline_ms=5000", "token", "whoami"}),
             0)
       << ReadAll(dir / "err");
   // Plaintext against the TLS port fails.
-  EXPECT_EQ(run({server_flag, token_flag, "--deadline_ms=3000", "token",
-                 "whoami"}),
-            1);
+  EXPECT_EQ(
+      run({server_flag, token_flag, "--deadline_ms=3000", "token", "whoami"}),
+      1);
   (*server)->Shutdown();
   server->reset();
   std::error_code ec;

@@ -342,7 +342,8 @@ TEST(ServerTest, FiltersAndReverseMatching) {
   reg.mutable_organisation()->set_district(v1::PENGJIANG);
   v1::Organisation uni;
   auto ctx = TestServer::Context();
-    auto st = server.organisations->RegisterOrganisation(ctx.get(), reg, &uni); ASSERT_TRUE(st.ok()) << st.error_message();
+  auto st = server.organisations->RegisterOrganisation(ctx.get(), reg, &uni);
+  ASSERT_TRUE(st.ok()) << st.error_message();
 
   auto open = Listing("CN200000001A", "一种陈皮低温干燥设备",
                       "陈皮低温烘干，保持香气，节能。");
