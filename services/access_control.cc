@@ -79,10 +79,7 @@ absl::Status WriteOwnerOnlyFile(const std::string& path,
 absl::Status ValidateIssue(const v1::IssueTokenRequest& request) {
   std::vector<v1::FieldError> errors;
   auto add = [&](absl::string_view field, absl::string_view message) {
-    v1::FieldError e;
-    e.set_field(std::string(field));
-    e.set_message(std::string(message));
-    errors.push_back(std::move(e));
+    AddFieldError(&errors, field, message);
   };
   if (request.name().empty()) add("name", "is required");
   if (request.name().size() > Limits::kShortTextBytes) add("name", "too long");

@@ -68,10 +68,7 @@ grpc::Status AuditServiceImpl::QueryAuditLog(
   storage::AuditQuery query;
   std::vector<v1::FieldError> errors;
   auto add = [&](absl::string_view field, absl::string_view message) {
-    v1::FieldError e;
-    e.set_field(std::string(field));
-    e.set_message(std::string(message));
-    errors.push_back(std::move(e));
+    AddFieldError(&errors, field, message);
   };
   if (!request->entity_kind().empty()) {
     query.kind = storage::EntityKindFromName(request->entity_kind());

@@ -21,12 +21,7 @@ using Request = v1::AdvanceSuggestionRequest;
 
 constexpr absl::string_view kHolderDeclined = "holder declined contact";
 
-void Add(Errors* errors, absl::string_view field, absl::string_view message) {
-  v1::FieldError e;
-  e.set_field(std::string(field));
-  e.set_message(std::string(message));
-  errors->push_back(std::move(e));
-}
+constexpr auto Add = &AddFieldError;
 
 // A free-text note: trimmed, at most kReviewNoteBytes, clean. Returns the
 // trimmed text.

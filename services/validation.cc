@@ -15,12 +15,7 @@ namespace {
 
 using Errors = std::vector<v1::FieldError>;
 
-void Add(Errors* errors, absl::string_view field, absl::string_view message) {
-  v1::FieldError e;
-  e.set_field(std::string(field));
-  e.set_message(std::string(message));
-  errors->push_back(std::move(e));
-}
+constexpr auto Add = &AddFieldError;
 
 std::string Field(absl::string_view prefix, absl::string_view name) {
   return absl::StrCat(prefix, ".", name);
@@ -31,6 +26,14 @@ std::string Indexed(absl::string_view prefix, absl::string_view name, int i) {
 }
 
 }  // namespace
+
+void AddFieldError(std::vector<v1::FieldError>* errors, absl::string_view field,
+                   absl::string_view message) {
+  v1::FieldError e;
+  e.set_field(std::string(field));
+  e.set_message(std::string(message));
+  errors->push_back(std::move(e));
+}
 
 bool CleanText(absl::string_view s, bool multiline, std::string* why) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());

@@ -46,6 +46,11 @@ std::vector<v1::FieldError> ValidateNeedQuery(v1::NeedQuery* need,
 std::vector<v1::FieldError> ValidateFilter(const v1::PatentFilter& filter,
                                            absl::string_view field);
 
+// Appends one FieldError; how every check here and in the services reports
+// a bad field.
+void AddFieldError(std::vector<v1::FieldError>* errors, absl::string_view field,
+                   absl::string_view message);
+
 // Well-formed UTF-8 (ICU's U8_NEXT: no overlong forms, surrogates or values
 // past U+10FFFF) without C0 or C1 control characters; tab and newlines are
 // allowed only when `multiline`. On failure *why says what is wrong.
