@@ -29,16 +29,21 @@
 
 namespace patentmatch::matcher {
 
+// Bounds that keep the arithmetic exact and the memory small: costs are
+// quality x 1e6 in 64-bit integers, and re-planning keeps per-slot arrays.
+inline constexpr int kMaxSlots = 1000;
+inline constexpr double kMaxQuality = 1e6;
+
 // One pair that may meet. At most one candidate per (company, holder).
 struct CandidatePair {
   int company = 0;     // index into PlanInput::company_limits
   int holder = 0;      // index into PlanInput::holder_limits
-  double quality = 0;  // > 0; pairs the planner must never choose are absent
+  double quality = 0;  // in (0, kMaxQuality]; pairs never to choose are absent
 };
 
 struct PlanInput {
-  int slots = 0;   // time slots, >= 1
-  int tables = 0;  // meetings that can run at once, >= 1
+  int slots = 0;                    // time slots, in [1, kMaxSlots]
+  int tables = 0;                   // meetings that can run at once, >= 1
   std::vector<int> company_limits;  // max meetings per company, >= 0
   std::vector<int> holder_limits;   // max meetings per holder, >= 0
   std::vector<CandidatePair> candidates;
@@ -55,8 +60,10 @@ struct EventPlan {
   double total_quality = 0;
 };
 
-// INVALID_ARGUMENT (naming the field) for slots/tables < 1, negative limits,
-// indices out of range, non-positive or non-finite quality, duplicate pairs.
+// INVALID_ARGUMENT (naming the field) for slots outside [1, kMaxSlots],
+// tables < 1, negative limits, indices out of range, quality not in
+// (0, kMaxQuality] or not finite, duplicate pairs. The same input always
+// gives the same plan.
 absl::StatusOr<EventPlan> PlanEvent(const PlanInput& input);
 
 // Re-plans after cancellations. `kept`: meetings of the previous plan that
@@ -64,16 +71,25 @@ absl::StatusOr<EventPlan> PlanEvent(const PlanInput& input);
 // table. Cancelled participants should have limit 0 (or no candidates).
 // New meetings fill only free (slot, table) places where both participants
 // are free: chosen by a maximum-weight b-matching over the remaining limits,
-// restricted to pairs that share a free slot, then placed; a chosen meeting
-// that cannot be placed is dropped and the matching solved again without it.
-// The result holds the kept meetings unchanged plus the added ones.
-// INVALID_ARGUMENT if `kept` itself breaks the input's rules.
+// restricted to pairs that share a free slot, then placed (most constrained
+// first, with a one-move repair); a chosen meeting that cannot be placed is
+// dropped and the matching solved again without it (at most 64 rounds; the
+// best placed set seen wins). Then any pair that still fits a free place is
+// added greedily, best quality first, so no addable pair is left out.
+// Placement is a heuristic: the result is feasible but not always optimal.
+// The result holds the kept meetings unchanged plus the added ones, ordered
+// by slot, then table. INVALID_ARGUMENT for an invalid input, or if `kept`
+// itself breaks the input's rules (the message starts with "kept: ").
 absl::StatusOr<EventPlan> Replan(const PlanInput& input,
                                  const std::vector<PlannedMeeting>& kept);
 
-// Checks `plan` against `input`: limits, nobody twice in one slot, tables
-// per slot, slot/table ranges, one meeting per pair. OK or the first
-// violation found, in words. Used by tests and as a guard before storing.
+// Checks `plan` against `input`: candidate indices, slot/table ranges, one
+// meeting per pair, each table of a slot used once (so at most `tables` per
+// slot), nobody twice in one slot, limits, and total_quality equal to the
+// meetings' qualities summed (to 1e-6 relative). OK, INVALID_ARGUMENT if
+// `input` itself is invalid, or FAILED_PRECONDITION naming the first
+// violation found. The meetings' order is not checked. Used by tests and as
+// a guard before storing.
 absl::Status CheckPlan(const PlanInput& input, const EventPlan& plan);
 
 }  // namespace patentmatch::matcher
