@@ -1,8 +1,8 @@
 // Shared pieces of the `patentmatch` command-line client: the parsed command
 // line, the connection to the server, and the command table that main.cc
 // dispatches on. Each service group lives in its own file (org.cc,
-// patent.cc, demand.cc, match.cc, health.cc, eval.cc) and registers its
-// commands through one `...Commands()` function declared here.
+// patent.cc, demand.cc, match.cc, health.cc, eval.cc, event.cc) and
+// registers its commands through one `...Commands()` function declared here.
 #ifndef PATENTMATCH_CLIENTS_CLI_CLI_H_
 #define PATENTMATCH_CLIENTS_CLI_CLI_H_
 
@@ -140,6 +140,11 @@ std::vector<Command> EvalCommands();
 std::vector<Command> TokenCommands();
 std::vector<Command> ReviewCommands();
 std::vector<Command> AuditCommands();
+std::vector<Command> EventCommands();      // event.cc
+std::vector<Command> ShortlistCommands();  // event.cc
+
+// `review watch` (watch.cc), listed in ReviewCommands().
+int ReviewWatch(Connection& conn, const Args& args);
 
 }  // namespace patentmatch::cli
 

@@ -42,8 +42,9 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& words) {
                name == "specialised" || name == "incubation" ||
                name == "open_licence_only" || name == "include_inactive" ||
                name == "sample" || name == "quiet" || name == "all" ||
-               name == "mine" || i + 1 >= words.size() ||
-               words[i + 1].rfind("--", 0) == 0) {
+               name == "mine" || name == "want" || name == "refuse" ||
+               name == "clear" || name == "backlog_only" ||
+               i + 1 >= words.size() || words[i + 1].rfind("--", 0) == 0) {
       // Boolean flags never take the next word as their value, so
       // `--json get ID` does not eat "get".
       args.flags_[name] = "true";

@@ -17,9 +17,10 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto* group : {&OrgCommands, &PatentCommands, &DemandCommands,
-                      &MatchCommands, &ReviewCommands, &TokenCommands,
-                      &AuditCommands, &HealthCommands, &EvalCommands}) {
+  for (auto* group :
+       {&OrgCommands, &PatentCommands, &DemandCommands, &MatchCommands,
+        &ReviewCommands, &EventCommands, &ShortlistCommands, &TokenCommands,
+        &AuditCommands, &HealthCommands, &EvalCommands}) {
     for (auto& c : group()) all.push_back(std::move(c));
   }
   return all;
