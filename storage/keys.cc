@@ -1,6 +1,7 @@
 // Byte layouts of the store; see keys.h for the format description.
 #include "storage/keys.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace patentmatch::storage {
@@ -53,6 +54,21 @@ std::string AccountIdFromNumber(uint64_t number) {
   return absl::StrFormat("A%06d", number);
 }
 
+std::string EventIdFromNumber(uint64_t number) {
+  return absl::StrFormat("EV%06d", number);
+}
+
+std::string EventChildPrefix(absl::string_view event_id) {
+  return absl::StrCat(event_id, " ");
+}
+
+std::string EventChildKey(absl::string_view event_id,
+                          std::initializer_list<absl::string_view> parts) {
+  std::string key(event_id);
+  for (absl::string_view part : parts) absl::StrAppend(&key, " ", part);
+  return key;
+}
+
 absl::string_view EntityKindName(EntityKind kind) {
   switch (kind) {
     case EntityKind::kOrganisation:
@@ -67,6 +83,14 @@ absl::string_view EntityKindName(EntityKind kind) {
       return "suggestion";
     case EntityKind::kSetting:
       return "setting";
+    case EntityKind::kEvent:
+      return "event";
+    case EntityKind::kEventParticipant:
+      return "event_participant";
+    case EntityKind::kEventPreference:
+      return "event_preference";
+    case EntityKind::kMeeting:
+      return "meeting";
   }
   return "entity";
 }
@@ -74,7 +98,9 @@ absl::string_view EntityKindName(EntityKind kind) {
 std::optional<EntityKind> EntityKindFromName(absl::string_view name) {
   for (EntityKind kind :
        {EntityKind::kOrganisation, EntityKind::kPatent, EntityKind::kDemand,
-        EntityKind::kAccount, EntityKind::kSuggestion, EntityKind::kSetting}) {
+        EntityKind::kAccount, EntityKind::kSuggestion, EntityKind::kSetting,
+        EntityKind::kEvent, EntityKind::kEventParticipant,
+        EntityKind::kEventPreference, EntityKind::kMeeting}) {
     if (EntityKindName(kind) == name) return kind;
   }
   return std::nullopt;

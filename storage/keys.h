@@ -16,6 +16,16 @@
 //                  (stored form: before/after as serialised entities)
 //   audit_index    key: AuditEntityIndexKey / AuditActorIndexKey, each ending
 //                  in the 8-byte audit sequence      value: empty
+//   events         key: event id ("EV000001")        value: DockingEvent
+//   event_participants, event_preferences, meetings
+//                  key: EventChildKey(event id, ...) value: EventParticipant,
+//                  PairPreference, Meeting — one entity each, so recording
+//                  one outcome rewrites (and audits) one meeting, not the
+//                  whole event; a prefix scan of "<event id> " reads them all
+//   notices        key: notice sequence (8 bytes, big-endian)
+//                                                    value: SuggestionNotice
+//                  the durable feed WatchSuggestions replays: appended in
+//                  the same batch as the suggestion it announces
 //
 // Every entity write appends one audit record (and its two index keys) in the
 // same WriteBatch as the entity, so the audit log can never miss a write.
@@ -29,6 +39,7 @@
 #define PATENTMATCH_STORAGE_KEYS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -45,6 +56,10 @@ enum class EntityKind : uint8_t {
   kAccount = 4,
   kSuggestion = 5,
   kSetting = 6,
+  kEvent = 7,             // docking event
+  kEventParticipant = 8,  // "<event id> <organisation id>"
+  kEventPreference = 9,   // "<event id> <company org id> <holder org id>"
+  kMeeting = 10,          // "<event id> <meeting id>"
 };
 
 // "organisation", "patent", ...: how audit records name a kind.
@@ -62,6 +77,11 @@ inline constexpr char kSuggestionsFamily[] = "suggestions";
 inline constexpr char kSettingsFamily[] = "settings";
 inline constexpr char kAuditFamily[] = "audit";
 inline constexpr char kAuditIndexFamily[] = "audit_index";
+inline constexpr char kEventsFamily[] = "events";
+inline constexpr char kEventParticipantsFamily[] = "event_participants";
+inline constexpr char kEventPreferencesFamily[] = "event_preferences";
+inline constexpr char kMeetingsFamily[] = "meetings";
+inline constexpr char kNoticesFamily[] = "notices";
 
 // settings: the ranking weights learned from review decisions
 // (RankingWeightsState).
@@ -74,6 +94,10 @@ inline constexpr char kMetaNextOrganisationNumber[] =
     "next_organisation_number";
 // meta: next number for account ids, 8 bytes big-endian.
 inline constexpr char kMetaNextAccountNumber[] = "next_account_number";
+// meta: next number for event ids, 8 bytes big-endian.
+inline constexpr char kMetaNextEventNumber[] = "next_event_number";
+// meta: the last change (patent/demand) precise push has handled.
+inline constexpr char kMetaPushWatermark[] = "push_watermark";
 // meta: on-disk format version, 8 bytes big-endian.
 inline constexpr char kMetaFormatVersion[] = "format_version";
 inline constexpr uint64_t kFormatVersion = 1;
@@ -100,6 +124,19 @@ std::string DemandIdFromNumber(uint64_t number);
 std::string OrganisationIdFromNumber(uint64_t number);
 // "A000042" for accounts.
 std::string AccountIdFromNumber(uint64_t number);
+// "EV000042" for docking events.
+std::string EventIdFromNumber(uint64_t number);
+// "<event id> <part> <part>...": keys of an event's participants,
+// preferences and meetings, joined by spaces, which ids never contain
+// (validation refuses them), so keys are unambiguous and readable in the
+// audit trail.
+std::string EventChildKey(absl::string_view event_id,
+                          std::initializer_list<absl::string_view> parts);
+// "<event id> ": the prefix of all of an event's child keys.
+std::string EventChildPrefix(absl::string_view event_id);
+
+// notices: key for notice `seq`.
+inline std::string NoticeKey(uint64_t seq) { return EncodeUint64(seq); }
 
 // audit: key for audit record `seq`.
 inline std::string AuditKey(uint64_t seq) { return EncodeUint64(seq); }

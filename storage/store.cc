@@ -89,6 +89,14 @@ void WriteSet::Put(EntityKind kind, std::string id,
   entities_.push_back({kind, std::move(id), entity.SerializeAsString()});
 }
 
+void WriteSet::Delete(EntityKind kind, std::string id) {
+  entities_.push_back({kind, std::move(id), std::string(), true});
+}
+
+void WriteSet::Announce(const v1::SuggestionNotice& notice) {
+  notices_.push_back(notice);
+}
+
 void WriteSet::PutMeta(std::string key, std::string value) {
   meta_.emplace_back(std::move(key), std::move(value));
 }
@@ -116,6 +124,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
       {kSettingsFamily, family_options},
       {kAuditFamily, family_options},
       {kAuditIndexFamily, family_options},
+      {kEventsFamily, family_options},
+      {kEventParticipantsFamily, family_options},
+      {kEventPreferencesFamily, family_options},
+      {kMeetingsFamily, family_options},
+      {kNoticesFamily, family_options},
   };
 
   auto store = std::unique_ptr<Store>(new Store());
@@ -134,6 +147,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   store->settings_ = store->handles_[8];
   store->audit_ = store->handles_[9];
   store->audit_index_ = store->handles_[10];
+  store->events_ = store->handles_[11];
+  store->event_participants_ = store->handles_[12];
+  store->event_preferences_ = store->handles_[13];
+  store->meetings_ = store->handles_[14];
+  store->notices_ = store->handles_[15];
 
   // Check (or stamp) the on-disk format.
   std::string version;
@@ -157,10 +175,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   if (!last_change.ok()) return last_change.status();
   auto last_audit = LastSequence(db, store->audit_, "audit log");
   if (!last_audit.ok()) return last_audit.status();
+  auto last_notice = LastSequence(db, store->notices_, "notice feed");
+  if (!last_notice.ok()) return last_notice.status();
   {
     absl::MutexLock lock(&store->commit_mutex_);
     store->last_change_seq_ = *last_change;
     store->last_audit_seq_ = *last_audit;
+    store->last_notice_seq_ = *last_notice;
   }
   return store;
 }
@@ -185,6 +206,14 @@ rocksdb::ColumnFamilyHandle* Store::Family(EntityKind kind) const {
       return suggestions_;
     case EntityKind::kSetting:
       return settings_;
+    case EntityKind::kEvent:
+      return events_;
+    case EntityKind::kEventParticipant:
+      return event_participants_;
+    case EntityKind::kEventPreference:
+      return event_preferences_;
+    case EntityKind::kMeeting:
+      return meetings_;
   }
   return nullptr;
 }
@@ -249,6 +278,30 @@ absl::Status Store::Scan(
   }
   return FromRocks(it->status(),
                    absl::StrCat("scanning ", EntityKindName(kind)));
+}
+
+absl::Status Store::ScanKeys(
+    EntityKind kind, absl::string_view prefix,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit)
+    const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Family(kind)));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid();
+       it->Next()) {
+    const absl::string_view key(it->key().data(), it->key().size());
+    if (!absl::StartsWith(key, prefix)) break;
+    if (!visit(key,
+               absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(),
+                   absl::StrCat("scanning ", EntityKindName(kind)));
+}
+
+absl::Status Store::DataLoss(EntityKind kind, absl::string_view key) {
+  return absl::DataLossError(absl::StrCat("stored ", EntityKindName(kind), " '",
+                                          key, "' does not parse"));
 }
 
 absl::Status Store::ScanOrganisations(
@@ -391,6 +444,7 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
     rocksdb::WriteBatch batch;
     uint64_t seq = last_change_seq_;
     uint64_t audit_seq = last_audit_seq_;
+    uint64_t notice_seq = last_notice_seq_;
     const int64_t now = absl::ToUnixSeconds(absl::Now());
     // Entities written earlier in this same set: their "before" is the
     // earlier write, not what is on disk.
@@ -413,8 +467,12 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
           return FromRocks(s, "reading the version being replaced");
         }
       }
+      if (e.deleted && IsIndexed(e.kind)) {
+        return absl::InternalError("indexed entities are never deleted");
+      }
       pending[pending_key] = e.bytes;
-      rocksdb::Status s = batch.Put(family, e.id, e.bytes);
+      rocksdb::Status s = e.deleted ? batch.Delete(family, e.id)
+                                    : batch.Put(family, e.id, e.bytes);
       if (!s.ok()) return FromRocks(s, "building write batch");
       if (IsIndexed(e.kind)) {
         s = batch.Put(changes_, ChangeKey(++seq), EncodeChange(e.kind, e.id));
@@ -451,12 +509,20 @@ absl::StatusOr<uint64_t> Store::Commit(const WriteSet& writes) {
       rocksdb::Status s = batch.Put(meta_, key, value);
       if (!s.ok()) return FromRocks(s, "building write batch");
     }
+    for (v1::SuggestionNotice notice : writes.notices_) {
+      notice.set_position(++notice_seq);
+      notice.set_at_unix(now);
+      rocksdb::Status s = batch.Put(notices_, NoticeKey(notice_seq),
+                                    notice.SerializeAsString());
+      if (!s.ok()) return FromRocks(s, "building write batch");
+    }
     rocksdb::WriteOptions options;
     options.sync = true;  // acknowledged means on disk
     rocksdb::Status s = db_->Write(options, &batch);
     if (!s.ok()) return FromRocks(s, "writing");
     last_change_seq_ = seq;
     last_audit_seq_ = audit_seq;
+    last_notice_seq_ = notice_seq;  // wakes AwaitNotice (a Condition)
     last = seq;
   }
   if (appended && change_listener_) change_listener_(last);
@@ -482,6 +548,36 @@ absl::Status Store::ReadChanges(uint64_t after_seq, size_t limit,
     out->push_back(std::move(*change));
   }
   return FromRocks(it->status(), "reading changes");
+}
+
+absl::Status Store::ReadNotices(uint64_t after, size_t limit,
+                                std::vector<v1::SuggestionNotice>* out) const {
+  if (after == UINT64_MAX) return absl::OkStatus();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), notices_));
+  for (it->Seek(NoticeKey(after + 1)); it->Valid() && out->size() < limit;
+       it->Next()) {
+    v1::SuggestionNotice notice;
+    if (!notice.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a stored suggestion notice does not parse");
+    }
+    out->push_back(std::move(notice));
+  }
+  return FromRocks(it->status(), "reading notices");
+}
+
+uint64_t Store::last_notice_seq() const {
+  absl::MutexLock lock(&commit_mutex_);
+  return last_notice_seq_;
+}
+
+bool Store::AwaitNotice(uint64_t after, absl::Duration timeout) const {
+  absl::MutexLock lock(&commit_mutex_);
+  auto newer = [this, after]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mutex_) {
+    return last_notice_seq_ > after;
+  };
+  return commit_mutex_.AwaitWithTimeout(absl::Condition(&newer), timeout);
 }
 
 uint64_t Store::last_change_seq() const {

@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "patentmatch/v1/access.pb.h"
 #include "patentmatch/v1/audit.pb.h"
@@ -62,9 +63,20 @@ class WriteSet {
   explicit WriteSet(AuditContext audit) : audit_(std::move(audit)) {}
   void Put(EntityKind kind, std::string id,
            const google::protobuf::Message& entity);
+  // Removes an entity (audited, with an empty "after"). Only for kinds
+  // that are not indexed: docking-event meetings replaced by a new plan.
+  void Delete(EntityKind kind, std::string id);
   void PutMeta(std::string key, std::string value);
-  bool empty() const { return entities_.empty() && meta_.empty(); }
-  size_t size() const { return entities_.size() + meta_.size(); }
+  // Appends `notice` (a SuggestionNotice) to the notices feed; Commit gives
+  // it the next notice position, sets its `position` field and wakes
+  // watchers.
+  void Announce(const v1::SuggestionNotice& notice);
+  bool empty() const {
+    return entities_.empty() && meta_.empty() && notices_.empty();
+  }
+  size_t size() const {
+    return entities_.size() + meta_.size() + notices_.size();
+  }
 
  private:
   friend class Store;
@@ -72,10 +84,12 @@ class WriteSet {
     EntityKind kind;
     std::string id;
     std::string bytes;
+    bool deleted = false;
   };
   AuditContext audit_;
   std::vector<Entity> entities_;
   std::vector<std::pair<std::string, std::string>> meta_;
+  std::vector<v1::SuggestionNotice> notices_;
 };
 
 // Which audit records to read. kind + entity_id, or actor_id, use the audit
@@ -125,6 +139,26 @@ class Store {
       absl::string_view start_after,
       const std::function<bool(const v1::Suggestion&)>& visit) const;
 
+  // Visits entities of one kind whose id starts with `prefix`, in id order
+  // (e.g. all meetings of one event: EventChildPrefix(event id)).
+  template <typename Entity>
+  absl::Status ScanPrefix(
+      EntityKind kind, absl::string_view prefix,
+      const std::function<bool(const Entity&)>& visit) const {
+    absl::Status error;
+    absl::Status s = ScanKeys(
+        kind, prefix, [&](absl::string_view key, absl::string_view value) {
+          Entity entity;
+          if (!entity.ParseFromArray(value.data(),
+                                     static_cast<int>(value.size()))) {
+            error = DataLoss(kind, key);
+            return false;
+          }
+          return visit(entity);
+        });
+    return error.ok() ? s : error;
+  }
+
   // Audit records matching `query`, oldest first, in their stored form
   // (before/after as serialised entities). *more is set when the limit cut
   // the answer short.
@@ -149,6 +183,15 @@ class Store {
   // sequence (outside any store lock). Set once, before concurrent use.
   void SetChangeListener(std::function<void(uint64_t)> listener);
 
+  // Notices (SuggestionNotice, position set) with position > after, in
+  // order, at most `limit`.
+  absl::Status ReadNotices(uint64_t after, size_t limit,
+                           std::vector<v1::SuggestionNotice>* out) const;
+  uint64_t last_notice_seq() const;
+  // Blocks until a notice after `after` exists or `timeout` passes; true if
+  // one exists.
+  bool AwaitNotice(uint64_t after, absl::Duration timeout) const;
+
   // See the class comment.
   absl::Mutex& writer_mutex() { return writer_mutex_; }
 
@@ -158,6 +201,11 @@ class Store {
   absl::Status Scan(EntityKind kind, absl::string_view start_after,
                     const std::function<bool(absl::string_view,
                                              absl::string_view)>& visit) const;
+  absl::Status ScanKeys(
+      EntityKind kind, absl::string_view prefix,
+      const std::function<bool(absl::string_view, absl::string_view)>& visit)
+      const;
+  static absl::Status DataLoss(EntityKind kind, absl::string_view key);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -171,11 +219,17 @@ class Store {
   rocksdb::ColumnFamilyHandle* settings_ = nullptr;
   rocksdb::ColumnFamilyHandle* audit_ = nullptr;
   rocksdb::ColumnFamilyHandle* audit_index_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* event_participants_ = nullptr;
+  rocksdb::ColumnFamilyHandle* event_preferences_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meetings_ = nullptr;
+  rocksdb::ColumnFamilyHandle* notices_ = nullptr;
 
   absl::Mutex writer_mutex_;
   mutable absl::Mutex commit_mutex_;  // orders change sequence numbers
   uint64_t last_change_seq_ ABSL_GUARDED_BY(commit_mutex_) = 0;
   uint64_t last_audit_seq_ ABSL_GUARDED_BY(commit_mutex_) = 0;
+  uint64_t last_notice_seq_ ABSL_GUARDED_BY(commit_mutex_) = 0;
   std::function<void(uint64_t)> change_listener_;
 };
 
