@@ -61,6 +61,10 @@ absl::Status IndexUpdater::ApplyPending(
         case storage::EntityKind::kAccount:
         case storage::EntityKind::kSuggestion:
         case storage::EntityKind::kSetting:
+        case storage::EntityKind::kEvent:
+        case storage::EntityKind::kEventParticipant:
+        case storage::EntityKind::kEventPreference:
+        case storage::EntityKind::kMeeting:
           break;  // not indexed
       }
       if (!s.ok()) return s;

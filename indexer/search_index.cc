@@ -222,6 +222,12 @@ Xapian::Query PatentFilterQuery(const v1::PatentFilter& filter) {
     all.push_back(AnyOf(kIpcPrefix, prefixes));
   }
   if (filter.open_licence_only()) all.emplace_back(kOpenLicenceTerm);
+  if (!filter.patent_ids().empty()) {
+    std::vector<Xapian::Query> ids;
+    for (const auto& id : filter.patent_ids())
+      ids.emplace_back(IdTerm('p', id));
+    all.emplace_back(Xapian::Query::OP_OR, ids.begin(), ids.end());
+  }
   return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
 }
 

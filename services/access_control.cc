@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "services/grpc_status.h"
 #include "services/service_context.h"
@@ -345,6 +346,32 @@ absl::StatusOr<v1::Account> AccessControl::Revoke(
     by_hash_[account.token_sha256()] = account;
   }
   return PublicAccount(std::move(account));
+}
+
+void RedactAskingPriceInExplanation(v1::Explanation* e, double* score) {
+  for (auto& f : *e->mutable_features()) {
+    if (f.feature() != "budget" || f.value() == 0) continue;
+    const std::string stated = f.reason();
+    const double value = f.value() > 0 ? 1.0 : -1.0;
+    *score = *score - f.contribution() + f.weight() * value;
+    f.set_value(value);
+    f.set_contribution(f.weight() * value);
+    f.set_reason(value > 0 ? "asking price within budget"
+                           : "asking price over budget");
+    if (!stated.empty()) {
+      e->set_summary(absl::StrReplaceAll(e->summary(), {{stated, f.reason()}}));
+    }
+  }
+}
+
+bool Caller::CoversIndustry(absl::string_view industry) const {
+  if (is_admin()) return true;
+  if (!is_commissioner()) return false;
+  return account_.industries_size() == 0 ||
+         std::any_of(account_.industries().begin(), account_.industries().end(),
+                     [&](const std::string& i) {
+                       return absl::EqualsIgnoreCase(i, industry);
+                     });
 }
 
 }  // namespace patentmatch

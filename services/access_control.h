@@ -59,6 +59,8 @@ class Caller {
   // Administrators cover everything; commissioners their scope; members
   // nothing.
   bool Covers(absl::string_view industry, v1::District district) const;
+  // Industry scope only (docking events are city-wide, by industry).
+  bool CoversIndustry(absl::string_view industry) const;
   bool CoversDemand(const v1::Demand& demand) const {
     return Covers(demand.industry(), demand.district());
   }
@@ -129,6 +131,14 @@ v1::Account PublicAccount(v1::Account account);
 // Field-level visibility (see the file comment).
 void RedactDemand(const Caller& caller, v1::Demand* demand);
 void RedactListing(const Caller& caller, v1::PatentListing* listing);
+// A listing's asking price is for its holder and staff (RedactListing), but
+// the budget feature's reason and the summary state it ("asking from
+// 888123元, 78% over budget 50万元"), and its value (the share over budget)
+// gives it back to a company that knows its own budget. For everyone else
+// keep only whether the price is within budget: the value becomes its sign,
+// and *score follows so it still equals the sum of the contributions.
+void RedactAskingPriceInExplanation(v1::Explanation* explanation,
+                                    double* score);
 
 }  // namespace patentmatch
 

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "patentmatch/v1/events.pb.h"
 #include "services/grpc_status.h"
 #include "services/paging.h"
 #include "services/validation.h"
@@ -30,6 +31,14 @@ std::unique_ptr<google::protobuf::Message> NewEntity(EntityKind kind) {
       return std::make_unique<v1::Suggestion>();
     case EntityKind::kSetting:
       return std::make_unique<v1::RankingWeightsState>();
+    case EntityKind::kEvent:
+      return std::make_unique<v1::DockingEvent>();
+    case EntityKind::kEventParticipant:
+      return std::make_unique<v1::EventParticipant>();
+    case EntityKind::kEventPreference:
+      return std::make_unique<v1::PairPreference>();
+    case EntityKind::kMeeting:
+      return std::make_unique<v1::Meeting>();
   }
   return nullptr;
 }
@@ -74,13 +83,19 @@ grpc::Status AuditServiceImpl::QueryAuditLog(
     query.kind = storage::EntityKindFromName(request->entity_kind());
     if (!query.kind) {
       add("entity_kind",
-          "must be organisation, patent, demand, account, suggestion or "
-          "setting");
+          "must be organisation, patent, demand, account, suggestion, "
+          "setting, event, event_participant, event_preference or meeting");
     }
   }
   if (!request->entity_id().empty()) {
-    auto bad = ValidateId(request->entity_id(), "entity_id");
-    errors.insert(errors.end(), bad.begin(), bad.end());
+    // Not ValidateId: an event's participants, preferences and meetings
+    // have ids joined by spaces (storage/keys.h, EventChildKey).
+    std::string why;
+    if (request->entity_id().size() > 4 * Limits::kIdBytes) {
+      add("entity_id", "too long");
+    } else if (!CleanText(request->entity_id(), /*multiline=*/false, &why)) {
+      add("entity_id", why);
+    }
     if (request->entity_kind().empty()) {
       add("entity_kind", "is required with entity_id");
     }

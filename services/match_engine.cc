@@ -31,20 +31,25 @@ matcher::RankingWeights MatchEngine::weights() const {
   return weights_;
 }
 
-absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
-    const v1::NeedQuery& need, const v1::PatentFilter& filter,
-    int top_k) const {
-  if (top_k <= 0) top_k = kDefaultTopK;
-  top_k = std::min(top_k, kMaxTopK);
-  v1::PatentFilter active_only = filter;
-  active_only.set_include_inactive(false);  // never suggest lapsed patents
+namespace {
 
+indexer::TextSearch SearchFor(const v1::NeedQuery& need, size_t limit) {
   indexer::TextSearch search;
   search.text = need.text();
   search.keywords.assign(need.keywords().begin(), need.keywords().end());
-  search.limit = std::max(kCandidates, top_k);
-  search.with_matched_terms = false;  // only for the few returned, below
-  auto hits = index_->SearchPatents(search, active_only);
+  search.limit = limit;
+  search.with_matched_terms = false;  // only for the few explained
+  return search;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<MatchEngine::RankedPatent>> MatchEngine::RankPatents(
+    const v1::NeedQuery& need, const v1::PatentFilter& filter,
+    size_t candidates) const {
+  v1::PatentFilter active_only = filter;
+  active_only.set_include_inactive(false);  // never suggest lapsed patents
+  auto hits = index_->SearchPatents(SearchFor(need, candidates), active_only);
   if (!hits.ok()) return hits.status();
 
   double best = 0;
@@ -53,12 +58,7 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
   const matcher::RankingWeights weights = this->weights();
 
   // Score every candidate (matched terms do not change a score).
-  struct Ranked {
-    double score;
-    double relevance;
-    v1::PatentListing listing;
-  };
-  std::vector<Ranked> ranked;
+  std::vector<RankedPatent> ranked;
   ranked.reserve(hits->hits.size());
   for (const auto& hit : hits->hits) {
     auto listing = store_->GetPatent(hit.id);
@@ -71,32 +71,53 @@ absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
         matcher::ScorePair(need, *listing, evidence, weights, today).score;
     ranked.push_back({score, evidence.text_relevance, std::move(*listing)});
   }
-  const size_t k = std::min<size_t>(top_k, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + k, ranked.end(),
-                    [](const Ranked& a, const Ranked& b) {
-                      if (a.score != b.score) return a.score > b.score;
-                      return a.listing.id() < b.listing.id();
-                    });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const RankedPatent& a, const RankedPatent& b) {
+              if (a.score != b.score) return a.score > b.score;
+              return a.listing.id() < b.listing.id();
+            });
+  return ranked;
+}
 
-  // Explain the ones returned.
+absl::StatusOr<std::vector<v1::PatentMatch>> MatchEngine::Explain(
+    const v1::NeedQuery& need, std::vector<RankedPatent> ranked) const {
   std::vector<std::string> ids;
-  for (size_t i = 0; i < k; ++i) ids.push_back(ranked[i].listing.id());
-  auto matched = index_->MatchedPatentTerms(search, ids);
+  for (const auto& r : ranked) ids.push_back(r.listing.id());
+  auto matched = index_->MatchedPatentTerms(SearchFor(need, ids.size()), ids);
   if (!matched.ok()) return matched.status();
-  v1::SuggestResponse response;
-  response.set_candidates_considered(static_cast<int64_t>(ranked.size()));
-  for (size_t i = 0; i < k; ++i) {
+  const absl::CivilDay today = Today();
+  const matcher::RankingWeights weights = this->weights();
+  std::vector<v1::PatentMatch> out;
+  out.reserve(ranked.size());
+  for (size_t i = 0; i < ranked.size(); ++i) {
     matcher::PairEvidence evidence;
     evidence.text_relevance = ranked[i].relevance;
     evidence.matched_terms = std::move((*matched)[i]);
     matcher::ScoredPair scored =
         matcher::ScorePair(need, ranked[i].listing, evidence, weights, today);
-    v1::PatentMatch* match = response.add_matches();
-    match->set_rank(static_cast<int>(i + 1));
-    match->set_score(scored.score);
-    *match->mutable_patent() = std::move(ranked[i].listing);
-    *match->mutable_explanation() = std::move(scored.explanation);
+    v1::PatentMatch match;
+    match.set_rank(static_cast<int>(i + 1));
+    match.set_score(scored.score);
+    *match.mutable_patent() = std::move(ranked[i].listing);
+    *match.mutable_explanation() = std::move(scored.explanation);
+    out.push_back(std::move(match));
   }
+  return out;
+}
+
+absl::StatusOr<v1::SuggestResponse> MatchEngine::SuggestPatents(
+    const v1::NeedQuery& need, const v1::PatentFilter& filter,
+    int top_k) const {
+  if (top_k <= 0) top_k = kDefaultTopK;
+  top_k = std::min(top_k, kMaxTopK);
+  auto ranked = RankPatents(need, filter, std::max(kCandidates, top_k));
+  if (!ranked.ok()) return ranked.status();
+  v1::SuggestResponse response;
+  response.set_candidates_considered(static_cast<int64_t>(ranked->size()));
+  if (ranked->size() > static_cast<size_t>(top_k)) ranked->resize(top_k);
+  auto explained = Explain(need, std::move(*ranked));
+  if (!explained.ok()) return explained.status();
+  for (auto& m : *explained) *response.add_matches() = std::move(m);
   return response;
 }
 

@@ -37,6 +37,21 @@ class MatchEngine {
       const v1::NeedQuery& need, const v1::PatentFilter& filter,
       int top_k) const;
 
+  // Every retrieved candidate (at most `candidates`) that may be
+  // suggested, scored, best first (no explanations: see Explain).
+  struct RankedPatent {
+    double score = 0;
+    double relevance = 0;  // text relevance, in [0, 1]
+    v1::PatentListing listing;
+  };
+  absl::StatusOr<std::vector<RankedPatent>> RankPatents(
+      const v1::NeedQuery& need, const v1::PatentFilter& filter,
+      size_t candidates) const;
+  // `ranked` (from RankPatents for `need`) explained, with matched terms; in
+  // the given order, ranks 1..n.
+  absl::StatusOr<std::vector<v1::PatentMatch>> Explain(
+      const v1::NeedQuery& need, std::vector<RankedPatent> ranked) const;
+
   // Open demands that `patent` fits, best first; contact details removed.
   absl::StatusOr<v1::MatchDemandsForPatentResponse> MatchDemands(
       const v1::PatentListing& patent, int top_k) const;

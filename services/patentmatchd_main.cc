@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "services/server.h"
 
 ABSL_FLAG(std::string, data_dir, "./patentmatch-data",
@@ -32,6 +33,22 @@ ABSL_FLAG(bool, new_admin_token, false,
           "Write a fresh administrator token at start even though accounts "
           "exist (recovery for a lost token).");
 
+ABSL_FLAG(bool, push, true,
+          "Precise push: suggest newly listed patents to the needs and "
+          "incubation-pool companies they fit, and rank new needs, into the "
+          "review queue.");
+ABSL_FLAG(int, push_max_companies_per_patent, 5,
+          "Push: a patent is suggested to at most this many companies at "
+          "once.");
+ABSL_FLAG(int, push_max_per_company, 10,
+          "Push: a company gets at most this many pushed suggestions per "
+          "--push_period (the best are kept).");
+ABSL_FLAG(absl::Duration, push_period, absl::Hours(24 * 7),
+          "Push: the rolling period of --push_max_per_company, e.g. 168h.");
+ABSL_FLAG(int, push_top_k, 10,
+          "Push: a patent fits a need when it ranks among the need's best "
+          "this many.");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "patentmatchd --data_dir=DIR --listen=127.0.0.1:50051");
@@ -52,6 +69,22 @@ int main(int argc, char** argv) {
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
   options.new_admin_token = absl::GetFlag(FLAGS_new_admin_token);
+  options.push.enabled = absl::GetFlag(FLAGS_push);
+  options.push.max_companies_per_patent =
+      absl::GetFlag(FLAGS_push_max_companies_per_patent);
+  options.push.max_per_company = absl::GetFlag(FLAGS_push_max_per_company);
+  options.push.period = absl::GetFlag(FLAGS_push_period);
+  options.push.top_k = absl::GetFlag(FLAGS_push_top_k);
+  if (options.push.max_companies_per_patent < 1 ||
+      options.push.max_per_company < 1 ||
+      options.push.period <= absl::ZeroDuration() || options.push.top_k < 1 ||
+      options.push.top_k > 100) {
+    std::fprintf(stderr,
+                 "patentmatchd: --push_max_companies_per_patent and "
+                 "--push_max_per_company must be at least 1, --push_period "
+                 "positive, --push_top_k between 1 and 100\n");
+    return 2;
+  }
   auto server = patentmatch::PatentMatchServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "patentmatchd: %s\n",

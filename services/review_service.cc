@@ -11,6 +11,7 @@
 #include "services/grpc_status.h"
 #include "services/paging.h"
 #include "services/review_workflow.h"
+#include "services/suggestion_writes.h"
 #include "services/validation.h"
 
 namespace patentmatch {
@@ -52,27 +53,10 @@ absl::Status NotVisible(const Caller& caller, const v1::Suggestion& s) {
       "for their own needs and patents once a commissioner approved them)"));
 }
 
-// A listing's asking price is for its holder and staff (RedactListing), but
-// the budget feature's reason and the summary state it ("asking from
-// 888123元, 78% over budget 50万元"), and its value (the share over budget)
-// gives it back to a company that knows its own budget. For everyone else
-// keep only whether the price is within budget: the value becomes its sign,
-// and the score follows so it still equals the sum of the contributions.
 void RedactAskingPrice(v1::Suggestion* s) {
-  v1::Explanation* e = s->mutable_explanation();
-  for (auto& f : *e->mutable_features()) {
-    if (f.feature() != "budget" || f.value() == 0) continue;
-    const std::string stated = f.reason();
-    const double value = f.value() > 0 ? 1.0 : -1.0;
-    s->set_score(s->score() - f.contribution() + f.weight() * value);
-    f.set_value(value);
-    f.set_contribution(f.weight() * value);
-    f.set_reason(value > 0 ? "asking price within budget"
-                           : "asking price over budget");
-    if (!stated.empty()) {
-      e->set_summary(absl::StrReplaceAll(e->summary(), {{stated, f.reason()}}));
-    }
-  }
+  double score = s->score();
+  RedactAskingPriceInExplanation(s->mutable_explanation(), &score);
+  s->set_score(score);
 }
 
 // Adds the read-only view fields for `caller`.
@@ -80,6 +64,11 @@ void Decorate(const ServiceContext& ctx, const Caller& caller, int64_t now,
               v1::Suggestion* s) {
   s->set_waiting_seconds(std::max<int64_t>(0, now - s->state_changed_unix()));
   auto demand = ctx.store->GetDemand(s->demand_id());
+  if (absl::StartsWith(s->demand_id(), "pool:")) {
+    // Pushed to an incubation-pool company by its profile (push_worker.h).
+    s->set_demand_title(
+        absl::StrCat("培育库 incubation-pool profile: ", s->industry()));
+  }
   if (demand.ok()) {
     s->set_demand_title(demand->title());
     if (caller.IsMemberOf(demand->organisation_id()) ||
@@ -115,11 +104,6 @@ absl::Status CheckTopK(int top_k) {
 
 }  // namespace
 
-std::string SuggestionId(absl::string_view demand_id,
-                         absl::string_view patent_id) {
-  return absl::StrCat(demand_id, ":", patent_id);
-}
-
 absl::StatusOr<v1::RankingWeightsState> LoadRankingWeights(
     const storage::Store& store) {
   v1::RankingWeightsState state;
@@ -152,27 +136,9 @@ absl::StatusOr<v1::ProposeSuggestionsResponse> ReviewServiceImpl::Propose(
       response.set_already_suggested(response.already_suggested() + 1);
       continue;
     }
-    v1::Suggestion s;
-    s.set_id(id);
-    s.set_demand_id(demand.id());
-    s.set_patent_id(match.patent().id());
-    s.set_company_organisation_id(demand.organisation_id());
-    s.set_holder_organisation_id(match.patent().owner_organisation_id());
-    s.set_industry(demand.industry());
-    s.set_district(demand.district());
-    s.set_score(match.score());
-    *s.mutable_explanation() = match.explanation();
-    s.set_state(v1::SUGGESTED);
-    s.set_source(std::string(source));
-    s.set_created_unix(now);
-    s.set_state_changed_unix(now);
-    v1::StateChange* change = s.add_history();
-    change->set_to(v1::SUGGESTED);
-    change->set_action("propose");
-    change->set_actor_id(audit.actor_id);
-    change->set_actor_role(audit.actor_role);
-    change->set_at_unix(now);
-    writes.Put(EntityKind::kSuggestion, id, s);
+    v1::Suggestion s = NewSuggestion(demand, match.patent(), match.score(),
+                                     match.explanation(), source, audit, now);
+    PutSuggestion(v1::SUGGESTION_STATE_UNSPECIFIED, s, &writes);
     *response.add_created() = std::move(s);
   }
   if (!writes.empty()) {
@@ -372,11 +338,12 @@ grpc::Status ReviewServiceImpl::AdvanceSuggestion(
     actor.holder_member =
         caller.IsMemberOf(suggestion.holder_organisation_id());
     const int64_t now = NowUnix();
+    const v1::SuggestionState before = suggestion.state();
     ASSIGN_OR_RETURN_GRPC(const ReviewOutcome outcome,
                           ApplyReviewAction(*request, actor, now, &suggestion));
     storage::WriteSet writes(caller.Audit(
         absl::StrCat("ReviewService.AdvanceSuggestion/", outcome.action)));
-    writes.Put(EntityKind::kSuggestion, suggestion.id(), suggestion);
+    PutSuggestion(before, suggestion, &writes);
     if (outcome.is_decision) {
       // The decision and what the ranking learned from it land together.
       ASSIGN_OR_RETURN_GRPC(v1::RankingWeightsState state,
@@ -424,6 +391,49 @@ grpc::Status ReviewServiceImpl::ResetRankingWeights(
     ctx_->engine->set_weights(matcher::WeightsFromState(state));
   }
   *response = std::move(state);
+  return grpc::Status::OK;
+}
+
+}  // namespace patentmatch
+
+namespace patentmatch {
+
+grpc::Status ReviewServiceImpl::WatchSuggestions(
+    grpc::ServerContext* context, const v1::WatchSuggestionsRequest* request,
+    grpc::ServerWriter<v1::SuggestionNotice>* writer) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "watch suggestions"));
+  if (request->max_notices() < 0) {
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("max_notices: must not be negative"));
+  }
+  // Staff watch new suggestions in their scope; organisations the moment
+  // one of theirs is approved (before that they may not see it).
+  const v1::NoticeKind wanted =
+      caller.is_staff() ? v1::SUGGESTION_CREATED : v1::SUGGESTION_APPROVED;
+  uint64_t position = request->after_position();
+  int sent = 0;
+  std::vector<v1::SuggestionNotice> batch;
+  while (!context->IsCancelled() && !ctx_->stopping.load()) {
+    batch.clear();
+    absl::Status s = ctx_->store->ReadNotices(position, 256, &batch);
+    if (!s.ok()) return ToGrpcStatus(s);
+    for (v1::SuggestionNotice& notice : batch) {
+      position = notice.position();
+      if (notice.kind() != wanted || !MaySee(caller, notice.suggestion())) {
+        continue;
+      }
+      Decorate(*ctx_, caller, NowUnix(), notice.mutable_suggestion());
+      if (!writer->Write(notice)) return grpc::Status::OK;  // client left
+      if (request->max_notices() > 0 && ++sent >= request->max_notices()) {
+        return grpc::Status::OK;
+      }
+    }
+    if (!batch.empty()) continue;
+    if (request->backlog_only()) return grpc::Status::OK;
+    ctx_->store->AwaitNotice(position, absl::Milliseconds(500));
+  }
   return grpc::Status::OK;
 }
 

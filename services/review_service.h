@@ -41,6 +41,11 @@ class ReviewServiceImpl final : public v1::ReviewService::Service {
   grpc::Status ResetRankingWeights(grpc::ServerContext*,
                                    const v1::ResetRankingWeightsRequest*,
                                    v1::RankingWeightsState*) override;
+  // Replays the notices feed after the requested position, then waits for
+  // new ones; each notice is sent only if the caller may see it.
+  grpc::Status WatchSuggestions(
+      grpc::ServerContext*, const v1::WatchSuggestionsRequest*,
+      grpc::ServerWriter<v1::SuggestionNotice>*) override;
 
   // Ranks patents for `demand` and enters the best pairs not yet suggested
   // into the queue, as `source` ("commissioner", "push"), in one write.
@@ -57,9 +62,6 @@ class ReviewServiceImpl final : public v1::ReviewService::Service {
 absl::StatusOr<v1::RankingWeightsState> LoadRankingWeights(
     const storage::Store& store);
 
-// "<demand id>:<patent id>".
-std::string SuggestionId(absl::string_view demand_id,
-                         absl::string_view patent_id);
 
 }  // namespace patentmatch
 

@@ -449,6 +449,8 @@ std::string StateName(v1::SuggestionState state) {
       return "deal_signed";
     case v1::NO_DEAL:
       return "no_deal";
+    case v1::SUPERSEDED:
+      return "superseded";
     default:
       return absl::StrCat("state_", static_cast<int>(state));
   }

@@ -21,10 +21,12 @@
 #include "services/access_service.h"
 #include "services/audit_service.h"
 #include "services/demand_service.h"
+#include "services/event_service.h"
 #include "services/match_engine.h"
 #include "services/match_service.h"
 #include "services/organisation_service.h"
 #include "services/patent_service.h"
+#include "services/push_worker.h"
 #include "services/review_service.h"
 #include "services/service_context.h"
 #include "storage/store.h"
@@ -119,8 +121,12 @@ class ServerImpl final : public PatentMatchServer {
       }
     });
     if (!s.ok()) return s;
-    store_->SetChangeListener(
-        [updater = updater_.get()](uint64_t seq) { updater->Notify(seq); });
+    // Every commit that changed a patent or demand wakes the index updater
+    // and precise push (which waits for the index, then ranks).
+    store_->SetChangeListener([this](uint64_t seq) {
+      updater_->Notify(seq);
+      if (push_ != nullptr) push_->Notify(seq);
+    });
     updater_->Start();
 
     engine_ = std::make_unique<MatchEngine>(store_.get(), index_.get());
@@ -143,6 +149,8 @@ class ServerImpl final : public PatentMatchServer {
     context_.updater = updater_.get();
     context_.engine = engine_.get();
     context_.access = access_.get();
+    push_ = std::make_unique<PushWorker>(&context_, options.push);
+    push_->Start();
     accounts_ = std::make_unique<AccessServiceImpl>(&context_);
     reviews_ = std::make_unique<ReviewServiceImpl>(&context_);
     audit_ = std::make_unique<AuditServiceImpl>(&context_);
@@ -150,6 +158,7 @@ class ServerImpl final : public PatentMatchServer {
     patents_ = std::make_unique<PatentServiceImpl>(&context_);
     demands_ = std::make_unique<DemandServiceImpl>(&context_);
     matches_ = std::make_unique<MatchServiceImpl>(&context_);
+    events_ = std::make_unique<EventServiceImpl>(&context_);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -168,6 +177,7 @@ class ServerImpl final : public PatentMatchServer {
     builder.RegisterService(accounts_.get());
     builder.RegisterService(reviews_.get());
     builder.RegisterService(audit_.get());
+    builder.RegisterService(events_.get());
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(
@@ -188,12 +198,19 @@ class ServerImpl final : public PatentMatchServer {
     return access_ != nullptr && access_->created_admin_token();
   }
 
+  absl::Status AwaitPush(absl::Duration timeout) override {
+    if (push_ == nullptr) return absl::FailedPreconditionError("not started");
+    return push_->WaitFor(store_->last_change_seq(), timeout);
+  }
+
   void Shutdown() override {
     if (shut_down_.HasBeenNotified()) return;
+    context_.stopping = true;  // watch streams end
     if (server_ != nullptr) {
       server_->Shutdown(std::chrono::system_clock::now() +
                         std::chrono::seconds(5));
     }
+    if (push_ != nullptr) push_->Stop();
     if (updater_ != nullptr) updater_->Stop();
     shut_down_.Notify();
   }
@@ -206,11 +223,13 @@ class ServerImpl final : public PatentMatchServer {
   std::unique_ptr<indexer::IndexUpdater> updater_;
   std::unique_ptr<MatchEngine> engine_;
   std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<PushWorker> push_;
   std::string admin_token_file_;
   ServiceContext context_;
   std::unique_ptr<AccessServiceImpl> accounts_;
   std::unique_ptr<ReviewServiceImpl> reviews_;
   std::unique_ptr<AuditServiceImpl> audit_;
+  std::unique_ptr<EventServiceImpl> events_;
   std::unique_ptr<OrganisationServiceImpl> organisations_;
   std::unique_ptr<PatentServiceImpl> patents_;
   std::unique_ptr<DemandServiceImpl> demands_;

@@ -18,6 +18,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/push_worker.h"
 
 namespace patentmatch {
 
@@ -35,6 +37,8 @@ struct ServerOptions {
   // Issue a fresh administrator token at start even if accounts exist (for
   // an operator who lost the token; needs access to the data directory).
   bool new_admin_token = false;
+  // Precise push: limits and whether it runs (services/push_worker.h).
+  PushLimits push;
 };
 
 class PatentMatchServer {
@@ -50,6 +54,9 @@ class PatentMatchServer {
   virtual std::string admin_token_file() const = 0;
   // True if this start wrote a new administrator token.
   virtual bool created_admin_token() const = 0;
+  // Blocks until precise push has handled every change committed so far
+  // (tests and benchmarks: "the import's suggestions are in the queue").
+  virtual absl::Status AwaitPush(absl::Duration timeout) = 0;
   // Stops accepting calls, finishes those in flight, flushes the index.
   virtual void Shutdown() = 0;
   // Blocks until Shutdown() is called from elsewhere (e.g. a signal).

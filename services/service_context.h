@@ -4,6 +4,7 @@
 #ifndef PATENTMATCH_SERVICES_SERVICE_CONTEXT_H_
 #define PATENTMATCH_SERVICES_SERVICE_CONTEXT_H_
 
+#include <atomic>
 #include <cstdint>
 
 #include "absl/time/time.h"
@@ -21,6 +22,8 @@ struct ServiceContext {
   indexer::IndexUpdater* updater = nullptr;
   MatchEngine* engine = nullptr;
   AccessControl* access = nullptr;
+  // Set when the server begins to shut down: long-lived streams end.
+  std::atomic<bool> stopping{false};
 
   // After a write: wait (briefly) until searches see change `seq`. The write
   // is already durable; if the index lags, searches catch up on their own.

@@ -421,6 +421,15 @@ std::vector<v1::FieldError> ValidateFilter(const v1::PatentFilter& f,
       Add(&errors, Indexed(field, "ipc_prefixes", i), "too long");
     }
   }
+  if (f.patent_ids_size() > 5000) {
+    Add(&errors, absl::StrCat(field, ".patent_ids"), "at most 5000 listings");
+  }
+  for (int i = 0; i < f.patent_ids_size() && i < 5000; ++i) {
+    for (auto& e :
+         ValidateId(f.patent_ids(i), Indexed(field, "patent_ids", i))) {
+      errors.push_back(std::move(e));
+    }
+  }
   return errors;
 }
 

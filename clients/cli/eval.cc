@@ -133,6 +133,7 @@ int Eval(Connection& conn, const Args& args) {
   ServerOptions server_options;
   server_options.data_dir = dir.path;
   server_options.listen_address = "127.0.0.1:0";
+  server_options.push.enabled = false;  // retrieval only: no needs, no queue
   auto server = PatentMatchServer::Start(server_options);
   if (!server.ok()) {
     std::fprintf(stderr, "error: cannot start the service: %s\n",

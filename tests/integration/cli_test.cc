@@ -74,6 +74,7 @@ class CliTest : public ::testing::Test {
     ServerOptions options;
     options.data_dir = (*dir_ / "data").string();
     options.listen_address = "127.0.0.1:0";
+    options.push.enabled = false;  // the review tests propose themselves
     auto server = PatentMatchServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();

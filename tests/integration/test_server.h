@@ -46,10 +46,20 @@ class TestServer {
     std::filesystem::remove_all(dir_, ec);
   }
 
+  // Precise push is off unless a test turns it on: most tests propose
+  // suggestions themselves and count what was created.
+  void set_push(const PushLimits& push) { push_ = push; }
+  // Waits until push has handled every change so far.
+  void AwaitPush() {
+    absl::Status s = server_->AwaitPush(absl::Seconds(60));
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
   void Start() {
     ServerOptions options;
     options.data_dir = dir_;
     options.listen_address = "127.0.0.1:0";
+    options.push = push_;
     auto server = PatentMatchServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -120,6 +130,13 @@ class TestServer {
   std::unique_ptr<v1::AuditService::Stub> audit;
 
  private:
+  static PushLimits NoPush() {
+    PushLimits off;
+    off.enabled = false;
+    return off;
+  }
+
+  PushLimits push_ = NoPush();
   std::string dir_;
   std::string admin_token_;
   std::unique_ptr<PatentMatchServer> server_;

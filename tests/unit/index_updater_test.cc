@@ -359,7 +359,7 @@ TEST_F(IndexUpdaterTest, EntityMissingFromTheStoreIsRemovedFromTheIndex) {
   ASSERT_THAT(Ids("锂电池"), UnorderedElementsAre("CN1A", "CN2A"));
 
   // A change whose entity is gone by replay time (the feed records only
-  // which entity changed). The Store API has no delete, so remove the record
+  // which entity changed). The Store never deletes an indexed entity, so remove the record
   // underneath it.
   ASSERT_EQ(PutPatent(Patent("CN1A", "锂电池", "锂电池")), 3u);
   updater_.reset();
@@ -376,7 +376,12 @@ TEST_F(IndexUpdaterTest, EntityMissingFromTheStoreIsRemovedFromTheIndex) {
         {storage::kSuggestionsFamily, {}},
         {storage::kSettingsFamily, {}},
         {storage::kAuditFamily, {}},
-        {storage::kAuditIndexFamily, {}}};
+        {storage::kAuditIndexFamily, {}},
+        {storage::kEventsFamily, {}},
+        {storage::kEventParticipantsFamily, {}},
+        {storage::kEventPreferencesFamily, {}},
+        {storage::kMeetingsFamily, {}},
+        {storage::kNoticesFamily, {}}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), StoreDir(), families,

@@ -1,0 +1,1524 @@
+// Docking events and short lists; see event_service.h.
+#include "services/event_service.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "matcher/event_planner.h"
+#include "matcher/ipc_code.h"
+#include "matcher/ranking.h"
+#include "services/grpc_status.h"
+#include "services/paging.h"
+#include "services/review_workflow.h"
+#include "services/suggestion_writes.h"
+#include "services/validation.h"
+
+namespace patentmatch {
+namespace {
+
+using storage::EntityKind;
+
+constexpr int kMaxSlots = 48;
+constexpr int kMaxTables = 500;
+constexpr int kMaxListingsPerEvent = 5000;
+
+// ---------------------------------------------------------------------------
+// Loading and keys
+
+struct EventData {
+  v1::DockingEvent event;
+  std::vector<v1::EventParticipant> participants;
+  std::vector<v1::PairPreference> preferences;
+  std::vector<v1::Meeting> meetings;
+};
+
+std::string ParticipantKey(absl::string_view event, absl::string_view org) {
+  return storage::EventChildKey(event, {org});
+}
+std::string PreferenceKey(absl::string_view event, absl::string_view company,
+                          absl::string_view holder) {
+  return storage::EventChildKey(event, {company, holder});
+}
+std::string MeetingKey(absl::string_view event, absl::string_view meeting) {
+  return storage::EventChildKey(event, {meeting});
+}
+
+absl::StatusOr<EventData> LoadEvent(const storage::Store& store,
+                                    absl::string_view id) {
+  EventData data;
+  absl::Status s = store.Get(EntityKind::kEvent, id, &data.event);
+  if (!s.ok()) return s;
+  const std::string prefix = storage::EventChildPrefix(id);
+  s = store.ScanPrefix<v1::EventParticipant>(
+      EntityKind::kEventParticipant, prefix,
+      [&](const v1::EventParticipant& p) {
+        data.participants.push_back(p);
+        return true;
+      });
+  if (s.ok()) {
+    s = store.ScanPrefix<v1::PairPreference>(
+        EntityKind::kEventPreference, prefix, [&](const v1::PairPreference& p) {
+          data.preferences.push_back(p);
+          return true;
+        });
+  }
+  if (s.ok()) {
+    s = store.ScanPrefix<v1::Meeting>(EntityKind::kMeeting, prefix,
+                                      [&](const v1::Meeting& m) {
+                                        data.meetings.push_back(m);
+                                        return true;
+                                      });
+  }
+  if (!s.ok()) return s;
+  return data;
+}
+
+const v1::EventParticipant* FindParticipant(const EventData& data,
+                                            absl::string_view org) {
+  for (const auto& p : data.participants) {
+    if (p.organisation_id() == org) return &p;
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// Access
+
+absl::Status CheckManage(const Caller& caller, const v1::DockingEvent& e) {
+  if (caller.is_staff() && caller.CoversIndustry(e.industry())) {
+    return absl::OkStatus();
+  }
+  if (caller.is_commissioner()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("event ", e.id(), " (industry '", e.industry(),
+                     "') is outside the scope of account ", caller.id()));
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "only administrators and commissioners may manage event ", e.id()));
+}
+
+bool MayManage(const Caller& caller, const v1::DockingEvent& e) {
+  return CheckManage(caller, e).ok();
+}
+
+// Members see open events and those their organisation takes part in.
+bool MaySeeEvent(const Caller& caller, const storage::Store& store,
+                 const v1::DockingEvent& e) {
+  if (MayManage(caller, e)) return true;
+  if (caller.is_staff()) return false;
+  if (e.state() == v1::EVENT_OPEN) return true;
+  return store.Exists(
+      EntityKind::kEventParticipant,
+      ParticipantKey(e.id(), caller.account().organisation_id()));
+}
+
+absl::Status NotFoundOrHidden(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("no event '", id, "'"));
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+std::string SlotClock(const v1::DockingEvent& e, int slot0, bool end) {
+  int hh = 9, mm = 0;
+  std::sscanf(e.start_time().c_str(), "%d:%d", &hh, &mm);
+  int minutes = hh * 60 + mm + (slot0 + (end ? 1 : 0)) * e.slot_minutes();
+  minutes %= 24 * 60;
+  return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
+}
+
+bool ValidClock(absl::string_view text) {
+  int hh = -1, mm = -1;
+  char tail = 0;
+  const std::string s(text);
+  if (s.size() != 5 ||
+      std::sscanf(s.c_str(), "%2d:%2d%c", &hh, &mm, &tail) != 2) {
+    return false;
+  }
+  return hh >= 0 && hh < 24 && mm >= 0 && mm < 60;
+}
+
+std::vector<v1::FieldError> ValidateEvent(v1::DockingEvent* e) {
+  std::vector<v1::FieldError> errors;
+  auto add = [&](absl::string_view field, absl::string_view message) {
+    AddFieldError(&errors, absl::StrCat("event.", field), message);
+  };
+  std::string why;
+  auto text = [&](absl::string_view field, const std::string& value, size_t max,
+                  bool required) {
+    if (value.empty()) {
+      if (required) add(field, "is required");
+      return;
+    }
+    if (value.size() > max) {
+      add(field, absl::StrCat("is longer than ", max, " bytes"));
+    } else if (!CleanText(value, /*multiline=*/false, &why)) {
+      add(field, why);
+    }
+  };
+  text("name", e->name(), Limits::kShortTextBytes, true);
+  text("venue", e->venue(), Limits::kShortTextBytes, false);
+  text("industry", e->industry(), Limits::kShortTextBytes, false);
+  if (e->ipc_prefixes_size() > 20) add("ipc_prefixes", "at most 20");
+  for (int i = 0; i < e->ipc_prefixes_size() && i < 20; ++i) {
+    auto code = matcher::ParseIpcCode(e->ipc_prefixes(i));
+    if (!code.ok()) {
+      add(absl::StrCat("ipc_prefixes[", i, "]"),
+          "not an IPC code (e.g. H01M or H01M 4/)");
+    } else {
+      e->set_ipc_prefixes(i, code->ToString());
+    }
+  }
+  if (auto date = NormaliseDate(e->date())) {
+    e->set_date(*date);
+  } else {
+    add("date", e->date().empty() ? "is required" : "must be YYYY-MM-DD");
+  }
+  if (e->start_time().empty()) e->set_start_time("09:00");
+  if (!ValidClock(e->start_time())) add("start_time", "must be HH:MM");
+  if (e->slot_minutes() == 0) e->set_slot_minutes(20);
+  if (e->slot_minutes() < 5 || e->slot_minutes() > 240) {
+    add("slot_minutes", "must be between 5 and 240");
+  }
+  if (e->slots() < 1 || e->slots() > kMaxSlots) {
+    add("slots", absl::StrCat("must be between 1 and ", kMaxSlots));
+  }
+  if (e->tables() < 1 || e->tables() > kMaxTables) {
+    add("tables", absl::StrCat("must be between 1 and ", kMaxTables));
+  }
+  for (auto [field, value] :
+       {std::pair<const char*, int>{"max_meetings_per_company",
+                                    e->max_meetings_per_company()},
+        {"max_meetings_per_holder", e->max_meetings_per_holder()}}) {
+    if (value < 0 || value > std::max(1, e->slots())) {
+      add(field, "must be between 0 (one per slot) and the number of slots");
+    }
+  }
+  if (e->max_meetings_per_company() == 0) {
+    e->set_max_meetings_per_company(e->slots());
+  }
+  if (e->max_meetings_per_holder() == 0) {
+    e->set_max_meetings_per_holder(e->slots());
+  }
+  return errors;
+}
+
+// Whether `listing` falls in the event's industry/IPC scope (an event with
+// neither takes every listing).
+bool InScope(const v1::DockingEvent& e, const v1::PatentListing& listing) {
+  if (e.industry().empty() && e.ipc_prefixes().empty()) return true;
+  for (const auto& tag : listing.industry_tags()) {
+    if (!e.industry().empty() && absl::EqualsIgnoreCase(tag, e.industry())) {
+      return true;
+    }
+  }
+  for (const auto& code : listing.ipc_codes()) {
+    for (const auto& prefix : e.ipc_prefixes()) {
+      if (absl::StartsWith(code, prefix)) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Planning input: every need × listing brought to the event, ranked
+
+struct Topic {
+  std::string demand_id;
+  std::string patent_id;
+  double score = 0;
+  double relevance = 0;
+};
+
+struct Pair {
+  int company = 0;
+  int holder = 0;
+  double quality = 0;
+  bool wished = false;
+  std::vector<Topic> topics;  // best first
+};
+
+struct Problem {
+  matcher::PlanInput input;
+  std::vector<std::string> companies;  // organisation ids, by index
+  std::vector<std::string> holders;
+  std::vector<Pair> pairs;  // parallel to input.candidates
+  std::map<std::pair<std::string, std::string>, int> pair_of;  // (c, h)
+  absl::flat_hash_map<std::string, v1::Demand> demands;
+  absl::flat_hash_map<std::string, v1::PatentListing> listings;
+  int refused = 0;
+  int wished = 0;
+};
+
+int LimitOf(const v1::DockingEvent& e, const v1::EventParticipant& p) {
+  int limit = p.max_meetings() > 0 ? p.max_meetings()
+                                   : (p.side() == v1::COMPANY_SIDE
+                                          ? e.max_meetings_per_company()
+                                          : e.max_meetings_per_holder());
+  return std::clamp(limit, 0, e.slots());
+}
+
+// `excluded`: (company, holder) pairs that must not meet (a cancelled
+// meeting). Cancelled participants take part with limit 0.
+absl::StatusOr<Problem> BuildProblem(
+    const ServiceContext& ctx, const EventData& data,
+    const std::set<std::pair<std::string, std::string>>& excluded) {
+  const v1::DockingEvent& e = data.event;
+  Problem p;
+  p.input.slots = e.slots();
+  p.input.tables = e.tables();
+  absl::flat_hash_map<std::string, int> company_index, holder_of_listing;
+  std::map<std::string, int> holder_index;
+  for (const auto& part : data.participants) {
+    const int limit = part.cancelled() ? 0 : LimitOf(e, part);
+    if (part.side() == v1::COMPANY_SIDE) {
+      company_index[part.organisation_id()] =
+          static_cast<int>(p.companies.size());
+      p.companies.push_back(part.organisation_id());
+      p.input.company_limits.push_back(limit);
+    } else {
+      const int h = static_cast<int>(p.holders.size());
+      holder_index[part.organisation_id()] = h;
+      p.holders.push_back(part.organisation_id());
+      p.input.holder_limits.push_back(limit);
+      for (const auto& id : part.patent_ids()) {
+        auto listing = ctx.store->GetPatent(id);
+        if (!listing.ok() || !matcher::IsSuggestable(*listing)) continue;
+        holder_of_listing[id] = h;
+        p.listings[id] = std::move(*listing);
+      }
+    }
+  }
+  v1::PatentFilter filter;
+  for (const auto& [id, h] : holder_of_listing) filter.add_patent_ids(id);
+  std::sort(filter.mutable_patent_ids()->begin(),
+            filter.mutable_patent_ids()->end());
+
+  std::map<std::pair<int, int>, Pair> pairs;
+  if (filter.patent_ids_size() > 0) {
+    for (const auto& part : data.participants) {
+      if (part.side() != v1::COMPANY_SIDE || part.cancelled()) continue;
+      const int c = company_index[part.organisation_id()];
+      for (const auto& demand_id : part.demand_ids()) {
+        auto demand = ctx.store->GetDemand(demand_id);
+        if (!demand.ok() || demand->status() != v1::DEMAND_OPEN) continue;
+        auto ranked = ctx.engine->RankPatents(
+            matcher::NeedQueryFromDemand(*demand), filter,
+            static_cast<size_t>(filter.patent_ids_size()));
+        if (!ranked.ok()) return ranked.status();
+        for (const auto& r : *ranked) {
+          auto h = holder_of_listing.find(r.listing.id());
+          if (h == holder_of_listing.end() || r.score <= 0) continue;
+          Pair& pair = pairs[{c, h->second}];
+          pair.company = c;
+          pair.holder = h->second;
+          pair.topics.push_back(
+              {demand_id, r.listing.id(), r.score, r.relevance});
+        }
+        p.demands[demand_id] = std::move(*demand);
+      }
+    }
+  }
+  // Wishes raise a pair (and may create one); refusals remove it.
+  std::set<std::pair<int, int>> refused;
+  for (const auto& pref : data.preferences) {
+    auto c = company_index.find(pref.company_organisation_id());
+    auto h = holder_index.find(pref.holder_organisation_id());
+    if (c == company_index.end() || h == holder_index.end()) continue;
+    const std::pair<int, int> key{c->second, h->second};
+    if (pref.company_says() == v1::REFUSE_TO_MEET ||
+        pref.holder_says() == v1::REFUSE_TO_MEET) {
+      refused.insert(key);
+      continue;
+    }
+    const int wishes = (pref.company_says() == v1::WANT_TO_MEET ? 1 : 0) +
+                       (pref.holder_says() == v1::WANT_TO_MEET ? 1 : 0);
+    if (wishes == 0) continue;
+    Pair& pair = pairs[key];
+    pair.company = key.first;
+    pair.holder = key.second;
+    pair.wished = true;
+    pair.quality = EventServiceImpl::kWishBonus * wishes;  // topics add below
+  }
+  for (auto& [key, pair] : pairs) {
+    if (refused.count(key)) {
+      ++p.refused;
+      continue;
+    }
+    if (excluded.count({p.companies[key.first], p.holders[key.second]})) {
+      continue;
+    }
+    std::sort(pair.topics.begin(), pair.topics.end(),
+              [](const Topic& a, const Topic& b) {
+                if (a.score != b.score) return a.score > b.score;
+                return std::tie(a.demand_id, a.patent_id) <
+                       std::tie(b.demand_id, b.patent_id);
+              });
+    if (pair.topics.size() > EventServiceImpl::kTopicsPerMeeting) {
+      pair.topics.resize(EventServiceImpl::kTopicsPerMeeting);
+    }
+    if (!pair.topics.empty()) pair.quality += pair.topics[0].score;
+    if (!(pair.quality > 0)) continue;
+    if (pair.wished) ++p.wished;
+    p.pair_of[{p.companies[pair.company], p.holders[pair.holder]}] =
+        static_cast<int>(p.pairs.size());
+    p.input.candidates.push_back({pair.company, pair.holder, pair.quality});
+    p.pairs.push_back(std::move(pair));
+  }
+  return p;
+}
+
+// The explanation of each chosen pair's best topic, one search per need.
+absl::Status ExplainTopics(
+    const ServiceContext& ctx, const Problem& p, const std::vector<int>& chosen,
+    absl::flat_hash_map<int, v1::Explanation>* explanations) {
+  std::map<std::string, std::vector<int>> by_demand;
+  for (int c : chosen) {
+    if (!p.pairs[c].topics.empty()) {
+      by_demand[p.pairs[c].topics[0].demand_id].push_back(c);
+    }
+  }
+  for (const auto& [demand_id, pairs] : by_demand) {
+    auto demand = p.demands.find(demand_id);
+    if (demand == p.demands.end()) continue;
+    std::vector<MatchEngine::RankedPatent> ranked;
+    for (int c : pairs) {
+      const Topic& t = p.pairs[c].topics[0];
+      auto listing = p.listings.find(t.patent_id);
+      if (listing == p.listings.end()) continue;
+      ranked.push_back({t.score, t.relevance, listing->second});
+    }
+    const v1::NeedQuery need = matcher::NeedQueryFromDemand(demand->second);
+    auto explained = ctx.engine->Explain(need, ranked);
+    if (!explained.ok()) return explained.status();
+    size_t i = 0;
+    for (int c : pairs) {
+      if (i < explained->size() &&
+          (*explained)[i].patent().id() == p.pairs[c].topics[0].patent_id) {
+        (*explanations)[c] = (*explained)[i].explanation();
+        ++i;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string MeetingId(int number) { return absl::StrFormat("M%04d", number); }
+
+int MeetingNumber(const std::string& id) {
+  int n = 0;
+  if (id.size() > 1) std::sscanf(id.c_str() + 1, "%d", &n);
+  return n;
+}
+
+v1::Meeting MakeMeeting(const v1::DockingEvent& e, const Problem& p,
+                        const matcher::PlannedMeeting& planned,
+                        const std::string& id, int version,
+                        const absl::flat_hash_map<int, v1::Explanation>& why) {
+  const Pair& pair = p.pairs[planned.candidate];
+  v1::Meeting m;
+  m.set_event_id(e.id());
+  m.set_id(id);
+  m.set_company_organisation_id(p.companies[pair.company]);
+  m.set_holder_organisation_id(p.holders[pair.holder]);
+  m.set_slot(planned.slot + 1);
+  m.set_table(planned.table + 1);
+  m.set_start_time(SlotClock(e, planned.slot, false));
+  m.set_end_time(SlotClock(e, planned.slot, true));
+  m.set_quality(pair.quality);
+  m.set_wished(pair.wished);
+  for (const Topic& t : pair.topics) {
+    v1::MeetingTopic* topic = m.add_topics();
+    topic->set_demand_id(t.demand_id);
+    topic->set_patent_id(t.patent_id);
+    topic->set_score(t.score);
+    if (auto d = p.demands.find(t.demand_id); d != p.demands.end()) {
+      topic->set_demand_title(d->second.title());
+    }
+    if (auto l = p.listings.find(t.patent_id); l != p.listings.end()) {
+      topic->set_patent_title(l->second.title());
+    }
+  }
+  if (auto it = why.find(planned.candidate); it != why.end()) {
+    *m.mutable_explanation() = it->second;
+  } else if (pair.wished) {
+    m.mutable_explanation()->set_summary(
+        "Asked for by the participants; no need–patent fit was found.");
+  }
+  if (pair.wished && !pair.topics.empty()) {
+    m.mutable_explanation()->set_summary(
+        absl::StrCat(m.explanation().summary(),
+                     " Asked for by the participants (raised in planning)."));
+  }
+  m.set_status(v1::MEETING_SCHEDULED);
+  m.set_planned_in(version);
+  return m;
+}
+
+std::string Optimality(const Problem& p) {
+  return absl::StrCat(
+      "exact: the highest total quality any timetable can reach under these "
+      "limits (",
+      p.input.slots, " slots x ", p.input.tables,
+      " tables), by min-cost flow (LEMON network simplex) and a balanced "
+      "edge colouring that places every chosen meeting");
+}
+
+// ---------------------------------------------------------------------------
+// Agendas
+
+void FillNames(const ServiceContext& ctx, v1::Agenda* agenda) {
+  absl::flat_hash_map<std::string, std::string> names;
+  auto name = [&](const std::string& id) -> const std::string& {
+    auto it = names.find(id);
+    if (it != names.end()) return it->second;
+    auto org = ctx.store->GetOrganisation(id);
+    return names[id] = org.ok() ? org->name() : id;
+  };
+  for (auto& m : *agenda->mutable_meetings()) {
+    m.set_company_name(name(m.company_organisation_id()));
+    m.set_holder_name(name(m.holder_organisation_id()));
+  }
+  for (auto& part : *agenda->mutable_participants()) {
+    part.set_organisation_name(name(part.organisation_id()));
+  }
+}
+
+// The agenda of `data` for `org` (empty: the whole event) as `caller` may
+// see it.
+v1::Agenda MakeAgenda(const ServiceContext& ctx, const Caller& caller,
+                      const EventData& data, absl::string_view org) {
+  v1::Agenda agenda;
+  *agenda.mutable_event() = data.event;
+  agenda.set_organisation_id(std::string(org));
+  std::vector<v1::Meeting> meetings;
+  for (const auto& m : data.meetings) {
+    if (!org.empty() && m.company_organisation_id() != org &&
+        m.holder_organisation_id() != org) {
+      continue;
+    }
+    meetings.push_back(m);
+  }
+  std::sort(meetings.begin(), meetings.end(),
+            [](const v1::Meeting& a, const v1::Meeting& b) {
+              return std::make_tuple(a.slot(), a.table(), a.id()) <
+                     std::make_tuple(b.slot(), b.table(), b.id());
+            });
+  for (auto& m : meetings) {
+    if (!caller.is_staff() && !caller.IsMemberOf(m.holder_organisation_id())) {
+      double quality = m.quality();
+      RedactAskingPriceInExplanation(m.mutable_explanation(), &quality);
+    }
+    *agenda.add_meetings() = std::move(m);
+  }
+  for (const auto& part : data.participants) {
+    if (!org.empty() && part.organisation_id() != org && !caller.is_staff()) {
+      continue;
+    }
+    *agenda.add_participants() = part;
+  }
+  FillNames(ctx, &agenda);
+  return agenda;
+}
+
+// ---------------------------------------------------------------------------
+// Meeting outcomes → the review workflow
+
+v1::SuggestionState TargetOf(v1::MeetingOutcome outcome) {
+  switch (outcome) {
+    case v1::MEETING_FOLLOW_UP:
+      return v1::CONTACTED;
+    case v1::MEETING_NEGOTIATING:
+      return v1::NEGOTIATING;
+    case v1::MEETING_DEAL:
+      return v1::DEAL_SIGNED;
+    case v1::MEETING_NO_INTEREST:
+      return v1::NO_DEAL;
+    default:
+      return v1::SUGGESTION_STATE_UNSPECIFIED;
+  }
+}
+
+// The next workflow step from `from` towards `target`; false when there is
+// none (already there, or the workflow cannot get there from here).
+bool NextStep(v1::SuggestionState from, v1::SuggestionState target,
+              const v1::RecordMeetingOutcomeRequest& request,
+              const std::string& note, v1::AdvanceSuggestionRequest* step) {
+  if (from == target) return false;
+  switch (from) {
+    case v1::SUGGESTED:
+      step->mutable_claim();
+      return true;
+    case v1::IN_REVIEW:
+      step->mutable_approve()->set_note(note);
+      return true;
+    case v1::APPROVED:
+      step->mutable_contacted()->set_note(note);
+      return true;
+    case v1::CONTACTED:
+    case v1::NEGOTIATING:
+      if (target == v1::NO_DEAL) {
+        step->mutable_no_deal()->set_reason(
+            request.note().empty() ? note : request.note());
+      } else if (target == v1::DEAL_SIGNED) {
+        *step->mutable_sign_deal()->mutable_deal() = request.deal();
+      } else if (target == v1::NEGOTIATING && from == v1::CONTACTED) {
+        step->mutable_negotiating()->set_note(note);
+      } else {
+        return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Handlers
+
+grpc::Status EventServiceImpl::CreateEvent(
+    grpc::ServerContext* context, const v1::CreateEventRequest* request,
+    v1::DockingEvent* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "create docking events"));
+  v1::DockingEvent e = request->event();
+  absl::Status s = FieldErrorsToStatus(ValidateEvent(&e));
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (!caller.CoversIndustry(e.industry())) {
+    return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+        "account ", caller.id(), " may create events only for its industries",
+        e.industry().empty() ? " (event.industry is required)" : "")));
+  }
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(
+      const uint64_t last,
+      ctx_->store->GetMetaCounter(storage::kMetaNextEventNumber));
+  const int64_t now = NowUnix();
+  e.set_id(storage::EventIdFromNumber(last + 1));
+  e.set_state(v1::EVENT_OPEN);
+  e.set_created_by(caller.id());
+  e.set_created_unix(now);
+  e.set_updated_unix(now);
+  e.clear_plan();
+  storage::WriteSet writes(caller.Audit("EventService.CreateEvent"));
+  writes.Put(EntityKind::kEvent, e.id(), e);
+  writes.PutMeta(storage::kMetaNextEventNumber,
+                 storage::EncodeUint64(last + 1));
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(e);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::GetEvent(grpc::ServerContext* context,
+                                        const v1::GetEventRequest* request,
+                                        v1::DockingEvent* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "read docking events"));
+  absl::Status s =
+      FieldErrorsToStatus(ValidateId(request->event_id(), "event_id"));
+  if (!s.ok()) return ToGrpcStatus(s);
+  s = ctx_->store->Get(EntityKind::kEvent, request->event_id(), response);
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (!MaySeeEvent(caller, *ctx_->store, *response)) {
+    return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::ListEvents(grpc::ServerContext* context,
+                                          const v1::ListEventsRequest* request,
+                                          v1::ListEventsResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "list docking events"));
+  if (!v1::EventState_IsValid(request->state())) {
+    return ToGrpcStatus(absl::InvalidArgumentError("state: unknown value"));
+  }
+  const int size = PageSize(request->page_size(), 50, 500);
+  absl::Status s = ctx_->store->ScanPrefix<v1::DockingEvent>(
+      EntityKind::kEvent, "", [&](const v1::DockingEvent& e) {
+        if (!request->page_token().empty() && e.id() <= request->page_token()) {
+          return true;
+        }
+        if (request->state() != v1::EVENT_STATE_UNSPECIFIED &&
+            e.state() != request->state()) {
+          return true;
+        }
+        if (!MaySeeEvent(caller, *ctx_->store, e)) return true;
+        if (response->events_size() == size) {
+          response->set_next_page_token(response->events(size - 1).id());
+          return false;
+        }
+        *response->add_events() = e;
+        return true;
+      });
+  return ToGrpcStatus(s);
+}
+
+grpc::Status EventServiceImpl::RegisterParticipant(
+    grpc::ServerContext* context, const v1::RegisterParticipantRequest* request,
+    v1::EventParticipant* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "register for events"));
+  v1::EventParticipant part = request->participant();
+  std::vector<v1::FieldError> errors =
+      ValidateId(part.event_id(), "participant.event_id");
+  auto more = ValidateId(part.organisation_id(), "participant.organisation_id");
+  errors.insert(errors.end(), more.begin(), more.end());
+  if (part.side() != v1::COMPANY_SIDE && part.side() != v1::HOLDER_SIDE) {
+    AddFieldError(&errors, "participant.side",
+                  "must be COMPANY_SIDE or HOLDER_SIDE");
+  }
+  if (part.demand_ids_size() > Limits::kRepeated) {
+    AddFieldError(&errors, "participant.demand_ids", "too many");
+  }
+  if (part.patent_ids_size() > kMaxListingsPerEvent) {
+    AddFieldError(&errors, "participant.patent_ids", "too many");
+  }
+  if (part.side() == v1::COMPANY_SIDE && part.patent_ids_size() > 0) {
+    AddFieldError(&errors, "participant.patent_ids", "only for HOLDER_SIDE");
+  }
+  if (part.side() == v1::HOLDER_SIDE && part.demand_ids_size() > 0) {
+    AddFieldError(&errors, "participant.demand_ids", "only for COMPANY_SIDE");
+  }
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, part.event_id()));
+  const v1::DockingEvent& e = data.event;
+  if (!MayManage(caller, e) && !caller.IsMemberOf(part.organisation_id())) {
+    if (!MaySeeEvent(caller, *ctx_->store, e)) {
+      return ToGrpcStatus(NotFoundOrHidden(e.id()));
+    }
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "organisation members may register only their own organisation"));
+  }
+  if (e.state() == v1::EVENT_CLOSED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("event ", e.id(), " is closed")));
+  }
+  if (part.max_meetings() < 0 || part.max_meetings() > e.slots()) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "participant.max_meetings: must be between 0 (the event's limit) and ",
+        e.slots(), " (the number of slots)")));
+  }
+  ASSIGN_OR_RETURN_GRPC(const v1::Organisation org,
+                        ctx_->store->GetOrganisation(part.organisation_id()));
+  if (const auto* other = FindParticipant(data, org.id());
+      other != nullptr && other->side() != part.side()) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("organisation ", org.id(),
+                     " is already registered on the other side")));
+  }
+  errors.clear();
+  if (part.side() == v1::COMPANY_SIDE) {
+    if (part.demand_ids_size() == 0) {
+      // Default: the organisation's open needs (in the event's industry when
+      // it has any there).
+      std::vector<std::string> all, matching;
+      s = ctx_->store->ScanDemands("", [&](const v1::Demand& d) {
+        if (d.organisation_id() != org.id() || d.status() != v1::DEMAND_OPEN) {
+          return true;
+        }
+        all.push_back(d.id());
+        if (!e.industry().empty() &&
+            absl::EqualsIgnoreCase(d.industry(), e.industry())) {
+          matching.push_back(d.id());
+        }
+        return true;
+      });
+      if (!s.ok()) return ToGrpcStatus(s);
+      for (const auto& id : matching.empty() ? all : matching) {
+        part.add_demand_ids(id);
+      }
+      if (part.demand_ids_size() == 0) {
+        return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+            "organisation ", org.id(),
+            " has no open needs to bring (submit one, or list demand_ids)")));
+      }
+    }
+    for (int i = 0; i < part.demand_ids_size(); ++i) {
+      const std::string field = absl::StrCat("participant.demand_ids[", i, "]");
+      auto d = ctx_->store->GetDemand(part.demand_ids(i));
+      if (!d.ok()) {
+        AddFieldError(&errors, field, "no such need");
+      } else if (d->organisation_id() != org.id()) {
+        AddFieldError(&errors, field, "is another organisation's need");
+      } else if (d->status() != v1::DEMAND_OPEN) {
+        AddFieldError(&errors, field, "is closed");
+      }
+    }
+  } else {
+    if (part.patent_ids_size() == 0) {
+      s = ctx_->store->ScanPatents("", [&](const v1::PatentListing& l) {
+        if (l.owner_organisation_id() == org.id() &&
+            matcher::IsSuggestable(l) && InScope(e, l) &&
+            part.patent_ids_size() < kMaxListingsPerEvent) {
+          part.add_patent_ids(l.id());
+        }
+        return true;
+      });
+      if (!s.ok()) return ToGrpcStatus(s);
+      if (part.patent_ids_size() == 0) {
+        return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+            "organisation ", org.id(),
+            " has no listings in force in this event's scope (list "
+            "patent_ids, or widen the event's industry/IPC scope)")));
+      }
+    }
+    for (int i = 0; i < part.patent_ids_size(); ++i) {
+      const std::string field = absl::StrCat("participant.patent_ids[", i, "]");
+      auto l = ctx_->store->GetPatent(part.patent_ids(i));
+      if (!l.ok()) {
+        AddFieldError(&errors, field, "no such listing");
+      } else if (l->owner_organisation_id() != org.id()) {
+        AddFieldError(&errors, field, "is another organisation's listing");
+      } else if (!matcher::IsSuggestable(*l)) {
+        AddFieldError(&errors, field, "is withdrawn, lapsed or expired");
+      }
+    }
+    // The whole event's listings are one search filter.
+    size_t total = part.patent_ids_size();
+    for (const auto& other : data.participants) {
+      if (other.organisation_id() != org.id()) total += other.patent_ids_size();
+    }
+    if (total > kMaxListingsPerEvent) {
+      AddFieldError(&errors, "participant.patent_ids",
+                    absl::StrCat("the event would bring more than ",
+                                 kMaxListingsPerEvent, " listings"));
+    }
+  }
+  s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+  part.set_cancelled(false);
+  part.clear_cancel_reason();
+  part.set_registered_by(caller.id());
+  part.set_registered_unix(NowUnix());
+  part.clear_organisation_name();
+  storage::WriteSet writes(caller.Audit("EventService.RegisterParticipant"));
+  writes.Put(EntityKind::kEventParticipant, ParticipantKey(e.id(), org.id()),
+             part);
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  part.set_organisation_name(org.name());
+  *response = std::move(part);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::SetPairPreference(
+    grpc::ServerContext* context, const v1::SetPairPreferenceRequest* request,
+    v1::PairPreference* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "state meeting wishes"));
+  std::vector<v1::FieldError> errors =
+      ValidateId(request->event_id(), "event_id");
+  for (auto [field, id] :
+       {std::pair<const char*, const std::string*>{
+            "company_organisation_id", &request->company_organisation_id()},
+        {"holder_organisation_id", &request->holder_organisation_id()}}) {
+    auto bad = ValidateId(*id, field);
+    errors.insert(errors.end(), bad.begin(), bad.end());
+  }
+  if (request->preference() == v1::PAIR_PREFERENCE_UNSPECIFIED ||
+      !v1::PairPreferenceKind_IsValid(request->preference())) {
+    AddFieldError(&errors, "preference",
+                  "must be WANT_TO_MEET, REFUSE_TO_MEET or NO_PREFERENCE");
+  }
+  std::string why;
+  if (request->note().size() > kReviewNoteBytes ||
+      !CleanText(request->note(), /*multiline=*/true, &why)) {
+    AddFieldError(&errors, "note", why.empty() ? "too long" : why);
+  }
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, request->event_id()));
+  if (!MaySeeEvent(caller, *ctx_->store, data.event)) {
+    return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
+  }
+  if (data.event.state() == v1::EVENT_CLOSED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("event ", data.event.id(), " is closed")));
+  }
+  const auto* company =
+      FindParticipant(data, request->company_organisation_id());
+  const auto* holder = FindParticipant(data, request->holder_organisation_id());
+  errors.clear();
+  if (company == nullptr || company->side() != v1::COMPANY_SIDE) {
+    AddFieldError(&errors, "company_organisation_id",
+                  "is not registered on the company side of this event");
+  }
+  if (holder == nullptr || holder->side() != v1::HOLDER_SIDE) {
+    AddFieldError(&errors, "holder_organisation_id",
+                  "is not registered on the holder side of this event");
+  }
+  s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+  // Who speaks: staff say which side; members speak for their own side.
+  v1::EventSide side = request->stated_by();
+  if (MayManage(caller, data.event)) {
+    if (side != v1::COMPANY_SIDE && side != v1::HOLDER_SIDE) {
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          "stated_by: must be COMPANY_SIDE or HOLDER_SIDE"));
+    }
+  } else if (caller.IsMemberOf(request->company_organisation_id()) &&
+             side != v1::HOLDER_SIDE) {
+    side = v1::COMPANY_SIDE;
+  } else if (caller.IsMemberOf(request->holder_organisation_id()) &&
+             side != v1::COMPANY_SIDE) {
+    side = v1::HOLDER_SIDE;
+  } else {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "organisation members state wishes only for their own side of a "
+        "pair"));
+  }
+  const std::string key =
+      PreferenceKey(data.event.id(), request->company_organisation_id(),
+                    request->holder_organisation_id());
+  v1::PairPreference pref;
+  s = ctx_->store->Get(EntityKind::kEventPreference, key, &pref);
+  if (!s.ok() && !absl::IsNotFound(s)) return ToGrpcStatus(s);
+  pref.set_event_id(data.event.id());
+  pref.set_company_organisation_id(request->company_organisation_id());
+  pref.set_holder_organisation_id(request->holder_organisation_id());
+  if (side == v1::COMPANY_SIDE) {
+    pref.set_company_says(request->preference());
+  } else {
+    pref.set_holder_says(request->preference());
+  }
+  if (!request->note().empty()) pref.set_note(request->note());
+  storage::WriteSet writes(caller.Audit("EventService.SetPairPreference"));
+  writes.Put(EntityKind::kEventPreference, key, pref);
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(pref);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
+                                         const v1::PlanEventRequest* request,
+                                         v1::Agenda* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "plan docking events"));
+  absl::Status s =
+      FieldErrorsToStatus(ValidateId(request->event_id(), "event_id"));
+  if (!s.ok()) return ToGrpcStatus(s);
+  const absl::Time started = absl::Now();
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, request->event_id()));
+  s = CheckManage(caller, data.event);
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (data.event.state() == v1::EVENT_CLOSED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("event ", data.event.id(), " is closed")));
+  }
+  for (const auto& m : data.meetings) {
+    if (m.outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
+      return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+          "event ", data.event.id(), " has recorded meeting outcomes (", m.id(),
+          "); cancel participants or meetings to re-plan instead")));
+    }
+  }
+  ASSIGN_OR_RETURN_GRPC(Problem problem, BuildProblem(*ctx_, data, {}));
+  const absl::Time solve_start = absl::Now();
+  ASSIGN_OR_RETURN_GRPC(const matcher::EventPlan plan,
+                        matcher::PlanEvent(problem.input));
+  const double solve_ms = absl::ToDoubleMilliseconds(absl::Now() - solve_start);
+  s = matcher::CheckPlan(problem.input, plan);
+  if (!s.ok()) return ToGrpcStatus(absl::InternalError(s.message()));
+  std::vector<int> chosen;
+  for (const auto& m : plan.meetings) chosen.push_back(m.candidate);
+  absl::flat_hash_map<int, v1::Explanation> why;
+  s = ExplainTopics(*ctx_, problem, chosen, &why);
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  v1::DockingEvent& e = data.event;
+  const int version = e.plan().version() + 1;
+  storage::WriteSet writes(caller.Audit("EventService.PlanEvent"));
+  for (const auto& old : data.meetings) {
+    writes.Delete(EntityKind::kMeeting, MeetingKey(e.id(), old.id()));
+  }
+  data.meetings.clear();
+  int number = 0;
+  for (const auto& planned : plan.meetings) {
+    v1::Meeting m =
+        MakeMeeting(e, problem, planned, MeetingId(++number), version, why);
+    writes.Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
+    data.meetings.push_back(std::move(m));
+  }
+  v1::PlanSummary* summary = e.mutable_plan();
+  summary->Clear();
+  summary->set_version(version);
+  summary->set_meetings(static_cast<int>(plan.meetings.size()));
+  summary->set_total_quality(plan.total_quality);
+  summary->set_candidate_pairs(static_cast<int>(problem.pairs.size()));
+  summary->set_wished_pairs(problem.wished);
+  summary->set_refused_pairs(problem.refused);
+  summary->set_solve_ms(solve_ms);
+  summary->set_total_ms(absl::ToDoubleMilliseconds(absl::Now() - started));
+  summary->set_optimality(Optimality(problem));
+  summary->set_planned_unix(NowUnix());
+  e.set_state(v1::EVENT_PLANNED);
+  e.set_updated_unix(NowUnix());
+  writes.Put(EntityKind::kEvent, e.id(), e);
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = MakeAgenda(*ctx_, caller, data, "");
+  return grpc::Status::OK;
+}
+
+namespace {
+
+// Re-plans `data` (already holding the cancellation) keeping every
+// scheduled meeting not in `cancel` in place; adds the writes to `writes`.
+absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
+                                          const Caller& caller, EventData data,
+                                          const std::set<std::string>& cancel,
+                                          const std::string& reason,
+                                          storage::WriteSet* writes) {
+  v1::DockingEvent& e = data.event;
+  v1::ReplanResponse response;
+  std::set<std::string> cancelled_orgs;
+  for (const auto& p : data.participants) {
+    if (p.cancelled()) cancelled_orgs.insert(p.organisation_id());
+  }
+  // Which meetings go: the named ones and every one of a cancelled
+  // participant. The pairs of cancelled meetings are not planned again.
+  std::set<std::pair<std::string, std::string>> excluded;
+  std::vector<v1::Meeting*> kept_meetings;
+  for (auto& m : data.meetings) {
+    if (m.status() != v1::MEETING_SCHEDULED) {
+      if (m.status() == v1::MEETING_CANCELLED) {
+        excluded.insert(
+            {m.company_organisation_id(), m.holder_organisation_id()});
+      }
+      continue;
+    }
+    if (cancel.count(m.id()) ||
+        cancelled_orgs.count(m.company_organisation_id()) ||
+        cancelled_orgs.count(m.holder_organisation_id())) {
+      m.set_status(v1::MEETING_CANCELLED);
+      m.set_outcome_note(reason);
+      excluded.insert(
+          {m.company_organisation_id(), m.holder_organisation_id()});
+      writes->Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
+      response.add_cancelled_meeting_ids(m.id());
+      continue;
+    }
+    kept_meetings.push_back(&m);
+  }
+  if (e.state() != v1::EVENT_PLANNED) {
+    // Nothing planned yet (or the event is over): only the cancellation.
+    return response;
+  }
+  auto problem = BuildProblem(ctx, data, excluded);
+  if (!problem.ok()) return problem.status();
+  // Kept meetings must be candidates; one whose fit has gone (a listing
+  // withdrawn since) keeps its planned quality.
+  std::vector<matcher::PlannedMeeting> kept;
+  auto index_of = [&](const std::string& company, const std::string& holder) {
+    auto it = std::find(problem->companies.begin(), problem->companies.end(),
+                        company);
+    auto jt =
+        std::find(problem->holders.begin(), problem->holders.end(), holder);
+    return std::make_pair(static_cast<int>(it - problem->companies.begin()),
+                          static_cast<int>(jt - problem->holders.begin()));
+  };
+  for (const v1::Meeting* m : kept_meetings) {
+    auto key = std::make_pair(m->company_organisation_id(),
+                              m->holder_organisation_id());
+    auto found = problem->pair_of.find(key);
+    int candidate;
+    if (found != problem->pair_of.end()) {
+      candidate = found->second;
+    } else {
+      auto [c, h] = index_of(key.first, key.second);
+      if (c == static_cast<int>(problem->companies.size()) ||
+          h == static_cast<int>(problem->holders.size())) {
+        continue;  // its participant is gone
+      }
+      candidate = static_cast<int>(problem->pairs.size());
+      Pair pair;
+      pair.company = c;
+      pair.holder = h;
+      pair.quality = std::max(m->quality(), 1e-6);
+      problem->pairs.push_back(pair);
+      problem->input.candidates.push_back({c, h, pair.quality});
+      problem->pair_of[key] = candidate;
+    }
+    kept.push_back({candidate, m->slot() - 1, m->table() - 1});
+  }
+  const absl::Time solve_start = absl::Now();
+  auto plan = matcher::Replan(problem->input, kept);
+  if (!plan.ok()) return plan.status();
+  const double solve_ms = absl::ToDoubleMilliseconds(absl::Now() - solve_start);
+  absl::Status s = matcher::CheckPlan(problem->input, *plan);
+  if (!s.ok()) return absl::InternalError(s.message());
+  std::set<int> kept_candidates;
+  for (const auto& k : kept) kept_candidates.insert(k.candidate);
+  std::vector<matcher::PlannedMeeting> added;
+  for (const auto& m : plan->meetings) {
+    if (!kept_candidates.count(m.candidate)) added.push_back(m);
+  }
+  std::vector<int> chosen;
+  for (const auto& m : added) chosen.push_back(m.candidate);
+  absl::flat_hash_map<int, v1::Explanation> why;
+  s = ExplainTopics(ctx, *problem, chosen, &why);
+  if (!s.ok()) return s;
+  int number = 0;
+  for (const auto& m : data.meetings)
+    number = std::max(number, MeetingNumber(m.id()));
+  const int version = e.plan().version() + 1;
+  for (const auto& planned : added) {
+    v1::Meeting m =
+        MakeMeeting(e, *problem, planned, MeetingId(++number), version, why);
+    writes->Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
+    response.add_added_meeting_ids(m.id());
+    data.meetings.push_back(std::move(m));
+  }
+  v1::PlanSummary* summary = e.mutable_plan();
+  summary->set_version(version);
+  summary->set_meetings(static_cast<int>(plan->meetings.size()));
+  summary->set_total_quality(plan->total_quality);
+  summary->set_candidate_pairs(static_cast<int>(problem->pairs.size()));
+  summary->set_wished_pairs(problem->wished);
+  summary->set_refused_pairs(problem->refused);
+  summary->set_kept(static_cast<int>(kept.size()));
+  summary->set_added(static_cast<int>(added.size()));
+  summary->set_cancelled(response.cancelled_meeting_ids_size());
+  summary->set_solve_ms(solve_ms);
+  summary->set_optimality(
+      "re-plan: every surviving meeting kept in its slot and at its table; "
+      "freed places filled by a maximum-weight matching of the remaining "
+      "limits");
+  summary->set_planned_unix(NowUnix());
+  e.set_updated_unix(NowUnix());
+  writes->Put(EntityKind::kEvent, e.id(), e);
+  *response.mutable_agenda() = MakeAgenda(ctx, caller, data, "");
+  return response;
+}
+
+std::string CleanReason(const std::string& reason, std::string* why) {
+  if (reason.size() > kReviewNoteBytes) {
+    *why = "reason: too long";
+    return "";
+  }
+  std::string problem;
+  if (!CleanText(reason, /*multiline=*/true, &problem)) {
+    *why = absl::StrCat("reason: ", problem);
+    return "";
+  }
+  return reason;
+}
+
+}  // namespace
+
+grpc::Status EventServiceImpl::CancelParticipation(
+    grpc::ServerContext* context, const v1::CancelParticipationRequest* request,
+    v1::ReplanResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "cancel participation"));
+  std::vector<v1::FieldError> errors =
+      ValidateId(request->event_id(), "event_id");
+  auto more = ValidateId(request->organisation_id(), "organisation_id");
+  errors.insert(errors.end(), more.begin(), more.end());
+  std::string why;
+  CleanReason(request->reason(), &why);
+  if (!why.empty()) AddFieldError(&errors, "reason", why);
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, request->event_id()));
+  if (!MayManage(caller, data.event) &&
+      !caller.IsMemberOf(request->organisation_id())) {
+    if (!MaySeeEvent(caller, *ctx_->store, data.event)) {
+      return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
+    }
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "organisation members may cancel only their own participation"));
+  }
+  if (data.event.state() == v1::EVENT_CLOSED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("event ", data.event.id(), " is closed")));
+  }
+  v1::EventParticipant* part = nullptr;
+  for (auto& p : data.participants) {
+    if (p.organisation_id() == request->organisation_id()) part = &p;
+  }
+  if (part == nullptr) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("organisation ", request->organisation_id(),
+                     " is not registered for event ", data.event.id())));
+  }
+  if (part->cancelled()) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("organisation ", request->organisation_id(),
+                     " has already cancelled")));
+  }
+  part->set_cancelled(true);
+  part->set_cancel_reason(request->reason());
+  const storage::AuditContext audit =
+      caller.Audit("EventService.CancelParticipation");
+  storage::WriteSet writes(audit);
+  writes.Put(EntityKind::kEventParticipant,
+             ParticipantKey(data.event.id(), part->organisation_id()), *part);
+  const std::string reason =
+      absl::StrCat("participant ", part->organisation_id(), " cancelled",
+                   request->reason().empty() ? "" : ": ", request->reason());
+  ASSIGN_OR_RETURN_GRPC(
+      *response, Replan(*ctx_, caller, std::move(data), {}, reason, &writes));
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  if (!caller.is_staff()) {
+    // A member's answer is its own agenda.
+    ASSIGN_OR_RETURN_GRPC(EventData fresh,
+                          LoadEvent(*ctx_->store, request->event_id()));
+    *response->mutable_agenda() =
+        MakeAgenda(*ctx_, caller, fresh, request->organisation_id());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::CancelMeeting(
+    grpc::ServerContext* context, const v1::CancelMeetingRequest* request,
+    v1::ReplanResponse* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "cancel meetings"));
+  std::vector<v1::FieldError> errors =
+      ValidateId(request->event_id(), "event_id");
+  auto more = ValidateId(request->meeting_id(), "meeting_id");
+  errors.insert(errors.end(), more.begin(), more.end());
+  std::string why;
+  CleanReason(request->reason(), &why);
+  if (!why.empty()) AddFieldError(&errors, "reason", why);
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, request->event_id()));
+  const v1::Meeting* meeting = nullptr;
+  for (const auto& m : data.meetings) {
+    if (m.id() == request->meeting_id()) meeting = &m;
+  }
+  const bool manage = MayManage(caller, data.event);
+  if (!manage && !MaySeeEvent(caller, *ctx_->store, data.event)) {
+    return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
+  }
+  if (meeting == nullptr ||
+      (!manage && !caller.IsMemberOf(meeting->company_organisation_id()) &&
+       !caller.IsMemberOf(meeting->holder_organisation_id()))) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("event ", data.event.id(), " has no meeting '",
+                     request->meeting_id(), "'")));
+  }
+  if (data.event.state() != v1::EVENT_PLANNED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+        "event ", data.event.id(), " is not planned (or closed)")));
+  }
+  if (meeting->status() != v1::MEETING_SCHEDULED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("meeting ", meeting->id(), " is already cancelled")));
+  }
+  const storage::AuditContext audit =
+      caller.Audit("EventService.CancelMeeting");
+  storage::WriteSet writes(audit);
+  const std::string reason =
+      absl::StrCat("meeting cancelled", request->reason().empty() ? "" : ": ",
+                   request->reason());
+  const std::string meeting_id = meeting->id();
+  ASSIGN_OR_RETURN_GRPC(*response, Replan(*ctx_, caller, std::move(data),
+                                          {meeting_id}, reason, &writes));
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  if (!manage) {
+    ASSIGN_OR_RETURN_GRPC(EventData fresh,
+                          LoadEvent(*ctx_->store, request->event_id()));
+    const std::string org = caller.account().organisation_id();
+    *response->mutable_agenda() = MakeAgenda(*ctx_, caller, fresh, org);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::GetAgenda(grpc::ServerContext* context,
+                                         const v1::GetAgendaRequest* request,
+                                         v1::Agenda* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kAnyRole, "read agendas"));
+  std::vector<v1::FieldError> errors =
+      ValidateId(request->event_id(), "event_id");
+  if (!request->organisation_id().empty()) {
+    auto more = ValidateId(request->organisation_id(), "organisation_id");
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, request->event_id()));
+  if (!MaySeeEvent(caller, *ctx_->store, data.event)) {
+    return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
+  }
+  std::string org = request->organisation_id();
+  if (!MayManage(caller, data.event)) {
+    const std::string own = caller.account().organisation_id();
+    if (!org.empty() && org != own) {
+      return ToGrpcStatus(absl::PermissionDeniedError(
+          "organisation members read only their own agenda"));
+    }
+    org = own;
+  }
+  if (!org.empty() && FindParticipant(data, org) == nullptr) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("organisation ", org, " is not registered for event ",
+                     data.event.id())));
+  }
+  *response = MakeAgenda(*ctx_, caller, data, org);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::RecordMeetingOutcome(
+    grpc::ServerContext* context,
+    const v1::RecordMeetingOutcomeRequest* request, v1::Meeting* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "record meeting outcomes"));
+  std::vector<v1::FieldError> errors =
+      ValidateId(request->event_id(), "event_id");
+  auto more = ValidateId(request->meeting_id(), "meeting_id");
+  errors.insert(errors.end(), more.begin(), more.end());
+  if (request->outcome() == v1::MEETING_OUTCOME_UNSPECIFIED ||
+      !v1::MeetingOutcome_IsValid(request->outcome())) {
+    AddFieldError(&errors, "outcome",
+                  "must be MEETING_NO_INTEREST, MEETING_FOLLOW_UP, "
+                  "MEETING_NEGOTIATING, MEETING_DEAL or MEETING_NO_SHOW");
+  }
+  if (request->outcome() == v1::MEETING_DEAL &&
+      request->deal().kind() == v1::DEAL_KIND_UNSPECIFIED) {
+    AddFieldError(&errors, "deal.kind", "is required for MEETING_DEAL");
+  }
+  if (request->outcome() != v1::MEETING_DEAL && request->has_deal()) {
+    AddFieldError(&errors, "deal", "only with MEETING_DEAL");
+  }
+  std::string why;
+  if (request->note().size() > kReviewNoteBytes ||
+      !CleanText(request->note(), /*multiline=*/true, &why)) {
+    AddFieldError(&errors, "note", why.empty() ? "too long" : why);
+  }
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  ASSIGN_OR_RETURN_GRPC(EventData data,
+                        LoadEvent(*ctx_->store, request->event_id()));
+  s = CheckManage(caller, data.event);
+  if (!s.ok()) return ToGrpcStatus(s);
+  v1::Meeting meeting;
+  s = ctx_->store->Get(EntityKind::kMeeting,
+                       MeetingKey(data.event.id(), request->meeting_id()),
+                       &meeting);
+  if (absl::IsNotFound(s)) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("event ", data.event.id(), " has no meeting '",
+                     request->meeting_id(), "'")));
+  }
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (meeting.status() != v1::MEETING_SCHEDULED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+        "meeting ", meeting.id(), " was cancelled; it has no outcome")));
+  }
+  const int64_t now = NowUnix();
+  const storage::AuditContext audit =
+      caller.Audit("EventService.RecordMeetingOutcome");
+  storage::WriteSet writes(audit);
+  meeting.set_outcome(request->outcome());
+  meeting.set_outcome_note(request->note());
+
+  // Move the best topic's suggestion towards the outcome.
+  const v1::SuggestionState target = TargetOf(request->outcome());
+  if (target != v1::SUGGESTION_STATE_UNSPECIFIED && meeting.topics_size() > 0) {
+    const v1::MeetingTopic& topic = meeting.topics(0);
+    const std::string id = SuggestionId(topic.demand_id(), topic.patent_id());
+    v1::Suggestion suggestion;
+    v1::SuggestionState before = v1::SUGGESTION_STATE_UNSPECIFIED;
+    s = ctx_->store->Get(EntityKind::kSuggestion, id, &suggestion);
+    if (absl::IsNotFound(s)) {
+      auto demand = ctx_->store->GetDemand(topic.demand_id());
+      auto listing = ctx_->store->GetPatent(topic.patent_id());
+      if (!demand.ok() || !listing.ok()) {
+        meeting.set_suggestion_note(
+            "the need or listing no longer exists; no suggestion moved");
+      } else {
+        suggestion = NewSuggestion(*demand, *listing, topic.score(),
+                                   meeting.explanation(), "event", audit, now);
+      }
+    } else if (!s.ok()) {
+      return ToGrpcStatus(s);
+    } else {
+      before = suggestion.state();
+    }
+    if (!suggestion.id().empty()) {
+      ReviewActor actor;
+      actor.account_id = caller.id();
+      actor.role = caller.role();
+      actor.commissioner_in_scope =
+          caller.is_commissioner() &&
+          caller.Covers(suggestion.industry(), suggestion.district());
+      const std::string note = absl::StrCat(
+          "docking event ", data.event.id(), ", meeting ", meeting.id(), ": ",
+          v1::MeetingOutcome_Name(request->outcome()));
+      v1::AdvanceSuggestionRequest step;
+      std::string stopped;
+      while (step.Clear(),
+             NextStep(suggestion.state(), target, *request, note, &step)) {
+        step.set_suggestion_id(suggestion.id());
+        auto moved = ApplyReviewAction(step, actor, now, &suggestion);
+        if (absl::IsInvalidArgument(moved.status())) {
+          // The request's own fault (e.g. the deal): nothing is recorded.
+          return ToGrpcStatus(moved.status());
+        }
+        if (!moved.ok()) {
+          stopped = std::string(moved.status().message());
+          break;
+        }
+      }
+      if (suggestion.state() != target && stopped.empty()) {
+        stopped = absl::StrCat("the workflow has no way from ",
+                               StateName(suggestion.state()), " to ",
+                               StateName(target));
+      }
+      if (!stopped.empty()) {
+        meeting.set_suggestion_note(
+            absl::StrCat("not moved further: ", stopped));
+      }
+      PutSuggestion(before, suggestion, &writes);
+      meeting.set_suggestion_id(suggestion.id());
+      meeting.set_suggestion_state(suggestion.state());
+    }
+  }
+  writes.Put(EntityKind::kMeeting, MeetingKey(data.event.id(), meeting.id()),
+             meeting);
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(meeting);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::CloseEvent(grpc::ServerContext* context,
+                                          const v1::CloseEventRequest* request,
+                                          v1::DockingEvent* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "close docking events"));
+  absl::Status s =
+      FieldErrorsToStatus(ValidateId(request->event_id(), "event_id"));
+  if (!s.ok()) return ToGrpcStatus(s);
+  absl::MutexLock lock(&ctx_->store->writer_mutex());
+  v1::DockingEvent e;
+  s = ctx_->store->Get(EntityKind::kEvent, request->event_id(), &e);
+  if (!s.ok()) return ToGrpcStatus(s);
+  s = CheckManage(caller, e);
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (e.state() == v1::EVENT_CLOSED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("event ", e.id(), " is already closed")));
+  }
+  e.set_state(v1::EVENT_CLOSED);
+  e.set_updated_unix(NowUnix());
+  storage::WriteSet writes(caller.Audit("EventService.CloseEvent"));
+  writes.Put(EntityKind::kEvent, e.id(), e);
+  auto committed = ctx_->store->Commit(writes);
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(e);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventServiceImpl::BuildShortlist(
+    grpc::ServerContext* context, const v1::BuildShortlistRequest* request,
+    v1::Shortlist* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "build short lists"));
+  std::vector<v1::FieldError> errors =
+      ValidateId(request->organisation_id(), "organisation_id");
+  if (request->per_need() < 0 || request->per_need() > 20) {
+    AddFieldError(&errors, "per_need", "must be between 1 and 20 (0: 5)");
+  }
+  auto filter_errors = ValidateFilter(request->filter(), "filter");
+  errors.insert(errors.end(), filter_errors.begin(), filter_errors.end());
+  absl::Status s = FieldErrorsToStatus(errors);
+  if (!s.ok()) return ToGrpcStatus(s);
+  ASSIGN_OR_RETURN_GRPC(
+      const v1::Organisation org,
+      ctx_->store->GetOrganisation(request->organisation_id()));
+  std::vector<v1::Demand> needs;
+  int out_of_scope = 0;
+  s = ctx_->store->ScanDemands("", [&](const v1::Demand& d) {
+    if (d.organisation_id() != org.id() || d.status() != v1::DEMAND_OPEN) {
+      return true;
+    }
+    if (caller.CoversDemand(d)) {
+      needs.push_back(d);
+    } else {
+      ++out_of_scope;
+    }
+    return true;
+  });
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (needs.empty()) {
+    if (out_of_scope > 0) {
+      return ToGrpcStatus(absl::PermissionDeniedError(
+          absl::StrCat("organisation ", org.id(),
+                       "'s open needs are outside the scope of "
+                       "account ",
+                       caller.id())));
+    }
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("organisation ", org.id(), " has no open needs")));
+  }
+  const int per_need = request->per_need() > 0 ? request->per_need() : 5;
+  *response->mutable_organisation() = org;
+  for (const auto& d : needs) {
+    auto ranked = ctx_->engine->SuggestPatents(matcher::NeedQueryFromDemand(d),
+                                               request->filter(), per_need);
+    if (!ranked.ok()) return ToGrpcStatus(ranked.status());
+    v1::ShortlistEntry* entry = response->add_entries();
+    *entry->mutable_demand() = d;
+    for (auto& m : *ranked->mutable_matches()) {
+      *entry->add_matches() = std::move(m);
+    }
+  }
+  response->set_built_by(caller.id());
+  response->set_built_unix(NowUnix());
+  return grpc::Status::OK;
+}
+
+}  // namespace patentmatch

@@ -1,0 +1,417 @@
+// Precise push; see push_worker.h.
+#include "services/push_worker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "matcher/ranking.h"
+#include "services/suggestion_writes.h"
+#include "storage/keys.h"
+
+namespace patentmatch {
+namespace {
+
+using storage::EntityKind;
+
+constexpr size_t kBatch = 256;
+// Needs re-ranked per changed listing (reverse matching's shortlist).
+constexpr int kReverseCandidates = 20;
+
+// An incubation-pool company's standing interest in `industry`, as the
+// need its pushed suggestions are for ("pool:<organisation id>": there is no
+// stored need behind it).
+v1::Demand PoolProfile(const v1::Organisation& org,
+                       const std::string& industry) {
+  v1::Demand profile;
+  profile.set_id(absl::StrCat("pool:", org.id()));
+  profile.set_organisation_id(org.id());
+  profile.set_title(absl::StrCat("培育库 incubation-pool profile: ", industry));
+  profile.set_industry(industry);
+  profile.set_district(org.district());
+  profile.set_status(v1::DEMAND_OPEN);
+  return profile;
+}
+
+// One pair push may suggest.
+struct Candidate {
+  v1::Demand demand;  // or an incubation-pool profile
+  v1::PatentListing listing;
+  double score = 0;
+  v1::Explanation explanation;
+};
+
+// The suggestions push's limits look at, as of the start of a batch plus
+// what the batch adds.
+class LimitBook {
+ public:
+  LimitBook(const PushLimits& limits, int64_t now)
+      : limits_(limits),
+        period_start_(now - absl::ToInt64Seconds(limits.period)) {}
+
+  void Add(const v1::Suggestion& s) {
+    if (!IsActiveSuggestion(s.state())) {
+      if (s.source() == "push" && s.state() != v1::SUPERSEDED &&
+          s.created_unix() >= period_start_) {
+        by_company_[s.company_organisation_id()].push_back(s);
+      }
+      return;
+    }
+    by_patent_[s.patent_id()].push_back(s);
+    if (s.source() == "push" && s.created_unix() >= period_start_) {
+      by_company_[s.company_organisation_id()].push_back(s);
+    }
+  }
+
+  // Decides for `s` (new, SUGGESTED, push): true if it may be added, with
+  // the suggestions it displaces in *displaced. *why: which limit refused.
+  bool Admit(const v1::Suggestion& s, std::vector<v1::Suggestion>* displaced,
+             int* why) {
+    displaced->clear();
+    *why = 0;
+    // Patent limit: distinct companies with an active suggestion.
+    const auto& of_patent = by_patent_[s.patent_id()];
+    std::set<std::string> companies;
+    for (const auto& o : of_patent)
+      companies.insert(o.company_organisation_id());
+    if (!companies.count(s.company_organisation_id()) &&
+        static_cast<int>(companies.size()) >=
+            limits_.max_companies_per_patent) {
+      // The weakest company whose every suggestion of this patent is
+      // displaceable and weaker than `s`.
+      std::map<std::string, double> best_of;
+      std::set<std::string> fixed;
+      for (const auto& o : of_patent) {
+        if (!Displaceable(o, s)) fixed.insert(o.company_organisation_id());
+        double& b = best_of[o.company_organisation_id()];
+        b = std::max(b, o.score());
+      }
+      std::string victim;
+      double victim_score = 0;
+      for (const auto& [company, score] : best_of) {
+        if (fixed.count(company)) continue;
+        if (victim.empty() || score < victim_score) {
+          victim = company;
+          victim_score = score;
+        }
+      }
+      if (victim.empty()) {
+        *why = 1;
+        return false;
+      }
+      for (const auto& o : of_patent) {
+        if (o.company_organisation_id() == victim) displaced->push_back(o);
+      }
+    }
+    // Company limit: pushed suggestions this period.
+    auto& of_company = by_company_[s.company_organisation_id()];
+    int counted = 0;
+    for (const auto& o : of_company) {
+      if (!IsIn(*displaced, o.id())) ++counted;
+    }
+    if (counted >= limits_.max_per_company) {
+      const v1::Suggestion* weakest = nullptr;
+      for (const auto& o : of_company) {
+        if (IsIn(*displaced, o.id()) || !Displaceable(o, s)) continue;
+        if (weakest == nullptr || o.score() < weakest->score()) weakest = &o;
+      }
+      if (weakest == nullptr) {
+        displaced->clear();
+        *why = 2;
+        return false;
+      }
+      displaced->push_back(*weakest);
+    }
+    return true;
+  }
+
+  // Records that `s` was added and `displaced` superseded.
+  void Apply(const v1::Suggestion& s,
+             const std::vector<v1::Suggestion>& displaced) {
+    for (const auto& d : displaced) {
+      Remove(&by_patent_[d.patent_id()], d.id());
+      Remove(&by_company_[d.company_organisation_id()], d.id());
+    }
+    Add(s);
+  }
+
+ private:
+  static bool Displaceable(const v1::Suggestion& o, const v1::Suggestion& s) {
+    return o.state() == v1::SUGGESTED && o.source() == "push" &&
+           o.score() < s.score();
+  }
+  static bool IsIn(const std::vector<v1::Suggestion>& list,
+                   const std::string& id) {
+    for (const auto& x : list) {
+      if (x.id() == id) return true;
+    }
+    return false;
+  }
+  static void Remove(std::vector<v1::Suggestion>* list, const std::string& id) {
+    list->erase(
+        std::remove_if(list->begin(), list->end(),
+                       [&](const v1::Suggestion& x) { return x.id() == id; }),
+        list->end());
+  }
+
+  const PushLimits& limits_;
+  const int64_t period_start_;
+  absl::flat_hash_map<std::string, std::vector<v1::Suggestion>> by_patent_;
+  absl::flat_hash_map<std::string, std::vector<v1::Suggestion>> by_company_;
+};
+
+}  // namespace
+
+PushWorker::PushWorker(const ServiceContext* ctx, PushLimits limits)
+    : ctx_(ctx), limits_(limits) {}
+
+PushWorker::~PushWorker() { Stop(); }
+
+void PushWorker::Start() {
+  auto watermark = ctx_->store->GetMetaCounter(storage::kMetaPushWatermark);
+  {
+    absl::MutexLock lock(&mutex_);
+    handled_ = watermark.ok() ? *watermark : 0;
+    target_ = ctx_->store->last_change_seq();
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void PushWorker::Notify(uint64_t seq) {
+  absl::MutexLock lock(&mutex_);
+  target_ = std::max(target_, seq);
+}
+
+void PushWorker::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status PushWorker::WaitFor(uint64_t seq, absl::Duration timeout) {
+  absl::MutexLock lock(&mutex_);
+  auto done = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return handled_ >= seq;
+  };
+  if (!mutex_.AwaitWithTimeout(absl::Condition(&done), timeout)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "push has handled changes up to ", handled_, ", not yet ", seq));
+  }
+  return absl::OkStatus();
+}
+
+PushStats PushWorker::stats() const {
+  absl::MutexLock lock(&mutex_);
+  return stats_;
+}
+
+void PushWorker::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mutex_);
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return stopping_ || target_ > handled_;
+      };
+      mutex_.AwaitWithTimeout(absl::Condition(&wake), absl::Seconds(1));
+      if (stopping_) return;
+      if (target_ <= handled_) continue;
+    }
+    bool idle = false;
+    absl::Status s = RunBatch(&idle);
+    if (!s.ok()) {
+      std::fprintf(stderr, "patentmatchd: push: %s (will retry)\n",
+                   std::string(s.message()).c_str());
+      absl::SleepFor(absl::Seconds(1));
+    }
+  }
+}
+
+absl::Status PushWorker::RunBatch(bool* idle) {
+  uint64_t after;
+  {
+    absl::MutexLock lock(&mutex_);
+    after = handled_;
+  }
+  std::vector<storage::Change> changes;
+  absl::Status s = ctx_->store->ReadChanges(after, kBatch, &changes);
+  if (!s.ok()) return s;
+  *idle = changes.empty();
+  if (changes.empty()) return absl::OkStatus();
+  const uint64_t last = changes.back().seq;
+  // Rankings must see these changes.
+  s = ctx_->updater->WaitFor(last, absl::Seconds(60));
+  if (!s.ok()) return s;
+
+  std::vector<Candidate> candidates;
+  if (limits_.enabled) {
+    // Which listings and needs changed.
+    std::set<std::string> patents, demands;
+    for (const auto& c : changes) {
+      (c.kind == EntityKind::kPatent ? patents : demands).insert(c.id);
+    }
+    std::vector<v1::PatentListing> listings;
+    for (const auto& id : patents) {
+      auto listing = ctx_->store->GetPatent(id);
+      if (listing.ok() && matcher::IsSuggestable(*listing)) {
+        listings.push_back(std::move(*listing));
+      }
+    }
+    // Needs to re-rank: the changed ones (every pair of their top_k), and
+    // those reverse matching finds for a changed listing (only pairs with a
+    // changed listing).
+    std::set<std::string> reverse;
+    for (const auto& listing : listings) {
+      auto fits = ctx_->engine->MatchDemands(listing, kReverseCandidates);
+      if (!fits.ok()) return fits.status();
+      for (const auto& m : fits->matches()) reverse.insert(m.demand().id());
+    }
+    std::vector<std::pair<v1::Demand, bool>> needs;  // (need, all pairs)
+    for (const auto& id : demands) {
+      auto d = ctx_->store->GetDemand(id);
+      if (d.ok() && d->status() == v1::DEMAND_OPEN) needs.push_back({*d, true});
+    }
+    for (const auto& id : reverse) {
+      if (demands.count(id)) continue;
+      auto d = ctx_->store->GetDemand(id);
+      if (d.ok()) needs.push_back({*d, false});
+    }
+    for (const auto& [need, all_pairs] : needs) {
+      auto ranked =
+          ctx_->engine->SuggestPatents(matcher::NeedQueryFromDemand(need),
+                                       v1::PatentFilter(), limits_.top_k);
+      if (!ranked.ok()) return ranked.status();
+      for (const auto& m : ranked->matches()) {
+        if (!all_pairs && !patents.count(m.patent().id())) continue;
+        candidates.push_back({need, m.patent(), m.score(), m.explanation()});
+      }
+    }
+    // Incubation-pool companies, by their profile: a changed listing tagged
+    // with one of their industries is scored for them (no text to match, so
+    // industry, region, deal terms and remaining life decide).
+    if (!listings.empty()) {
+      absl::Status error;
+      s = ctx_->store->ScanOrganisations("", [&](const v1::Organisation& o) {
+        if (!o.incubation_pool()) return true;
+        for (const auto& listing : listings) {
+          for (const auto& industry : o.industries()) {
+            if (std::find(listing.industry_tags().begin(),
+                          listing.industry_tags().end(),
+                          industry) == listing.industry_tags().end()) {
+              continue;
+            }
+            v1::NeedQuery profile;
+            profile.set_industry(industry);
+            profile.set_district(o.district());
+            auto explained = ctx_->engine->Explain(profile, {{0, 0, listing}});
+            if (!explained.ok()) {
+              error = explained.status();
+              return false;
+            }
+            for (const auto& m : *explained) {
+              candidates.push_back({PoolProfile(o, industry), listing,
+                                    m.score(), m.explanation()});
+            }
+            break;
+          }
+        }
+        return true;
+      });
+      if (!error.ok()) return error;
+      if (!s.ok()) return s;
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) {
+                if (a.score != b.score) return a.score > b.score;
+                return SuggestionId(a.demand.id(), a.listing.id()) <
+                       SuggestionId(b.demand.id(), b.listing.id());
+              });
+  }
+
+  // Decide and write under the writer lock: the limits read what is there.
+  PushStats batch;
+  batch.changes_handled = changes.size();
+  {
+    absl::MutexLock lock(&ctx_->store->writer_mutex());
+    const int64_t now = NowUnix();
+    storage::WriteSet writes(storage::SystemAudit("PushWorker"));
+    if (!candidates.empty()) {
+      LimitBook book(limits_, now);
+      s = ctx_->store->ScanSuggestions("", [&](const v1::Suggestion& x) {
+        book.Add(x);
+        return true;
+      });
+      if (!s.ok()) return s;
+      std::set<std::string> added;
+      std::vector<v1::Suggestion> displaced;
+      for (const auto& c : candidates) {
+        const std::string id = SuggestionId(c.demand.id(), c.listing.id());
+        if (added.count(id) ||
+            ctx_->store->Exists(EntityKind::kSuggestion, id)) {
+          continue;
+        }
+        v1::Suggestion fresh =
+            NewSuggestion(c.demand, c.listing, c.score, c.explanation, "push",
+                          storage::SystemAudit("PushWorker"), now);
+        int why = 0;
+        if (!book.Admit(fresh, &displaced, &why)) {
+          ++(why == 1 ? batch.dropped_patent_limit
+                      : batch.dropped_company_limit);
+          continue;
+        }
+        for (v1::Suggestion d : displaced) {
+          const v1::SuggestionState before = d.state();
+          d.set_state(v1::SUPERSEDED);
+          d.set_state_changed_unix(now);
+          v1::StateChange* change = d.add_history();
+          change->set_from(before);
+          change->set_to(v1::SUPERSEDED);
+          change->set_action("supersede");
+          change->set_actor_id("system");
+          change->set_at_unix(now);
+          change->set_note(absl::StrCat("push limit: ", id, " scored higher"));
+          PutSuggestion(before, d, &writes);
+          ++batch.superseded;
+        }
+        book.Apply(fresh, displaced);
+        PutSuggestion(v1::SUGGESTION_STATE_UNSPECIFIED, fresh, &writes);
+        added.insert(id);
+        ++batch.suggested;
+      }
+    }
+    writes.PutMeta(storage::kMetaPushWatermark, storage::EncodeUint64(last));
+    auto committed = ctx_->store->Commit(writes);
+    if (!committed.ok()) return committed.status();
+  }
+  if (batch.suggested + batch.superseded + batch.dropped_patent_limit +
+          batch.dropped_company_limit >
+      0) {
+    std::fprintf(stderr,
+                 "patentmatchd: push: %zu changes: %llu suggested, %llu "
+                 "superseded, dropped %llu by the patent limit and %llu by "
+                 "the company limit\n",
+                 changes.size(),
+                 static_cast<unsigned long long>(batch.suggested),
+                 static_cast<unsigned long long>(batch.superseded),
+                 static_cast<unsigned long long>(batch.dropped_patent_limit),
+                 static_cast<unsigned long long>(batch.dropped_company_limit));
+  }
+  absl::MutexLock lock(&mutex_);
+  handled_ = last;
+  stats_.changes_handled += batch.changes_handled;
+  stats_.suggested += batch.suggested;
+  stats_.superseded += batch.superseded;
+  stats_.dropped_patent_limit += batch.dropped_patent_limit;
+  stats_.dropped_company_limit += batch.dropped_company_limit;
+  return absl::OkStatus();
+}
+
+}  // namespace patentmatch

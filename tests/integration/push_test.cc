@@ -1,0 +1,468 @@
+// End-to-end tests of precise push (精准推动) and watching new suggestions:
+// the real server on 127.0.0.1:0 with push turned on, driven through gRPC
+// only. A listing import must reach the needs and incubation-pool companies
+// it fits and no others; the limits must hold and keep the best; a watcher
+// must see every new suggestion in its scope exactly once, across a
+// reconnect.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/push_worker.h"
+#include "tests/integration/test_clients.h"
+#include "tests/integration/test_server.h"
+
+namespace patentmatch {
+namespace {
+
+using testing::Client;
+using testing::Commissioner;
+using testing::CreatePatent;
+using testing::Ctx;
+using testing::Describe;
+using testing::Identity;
+using testing::Listing;
+using testing::Member;
+using testing::MustSubmitNeed;
+using testing::NeedSpec;
+using testing::RegisterOrg;
+using testing::TestServer;
+
+PushLimits Limits(int per_patent, int per_company) {
+  PushLimits limits;
+  limits.enabled = true;
+  limits.max_companies_per_patent = per_patent;
+  limits.max_per_company = per_company;
+  limits.top_k = 10;
+  return limits;
+}
+
+void RegisterPoolCompany(TestServer& server, const std::string& id,
+                         const std::string& name,
+                         const std::vector<std::string>& industries) {
+  v1::RegisterOrganisationRequest req;
+  v1::Organisation* org = req.mutable_organisation();
+  org->set_id(id);
+  org->set_name(name);
+  org->set_kind(v1::PRIVATE_COMPANY);
+  org->set_district(v1::JIANGHAI);
+  org->set_incubation_pool(true);
+  for (const auto& i : industries) org->add_industries(i);
+  v1::Organisation out;
+  grpc::Status s =
+      server.organisations->RegisterOrganisation(Ctx().get(), req, &out);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+}
+
+v1::PatentListing Tagged(v1::PatentListing listing, const std::string& tag) {
+  listing.add_industry_tags(tag);
+  return listing;
+}
+
+// Every suggestion the administrator can see, by id.
+std::map<std::string, v1::Suggestion> AllSuggestions(TestServer& server) {
+  v1::ListSuggestionsRequest req;
+  for (int s = v1::SUGGESTED; s <= v1::SUPERSEDED; ++s) {
+    req.add_states(static_cast<v1::SuggestionState>(s));
+  }
+  req.set_page_size(500);
+  v1::ListSuggestionsResponse resp;
+  grpc::Status s = server.reviews->ListSuggestions(Ctx().get(), req, &resp);
+  EXPECT_TRUE(s.ok()) << Describe(s);
+  std::map<std::string, v1::Suggestion> out;
+  for (const auto& x : resp.suggestions()) out[x.id()] = x;
+  return out;
+}
+
+std::set<std::string> ActiveIds(
+    const std::map<std::string, v1::Suggestion>& all) {
+  std::set<std::string> out;
+  for (const auto& [id, s] : all) {
+    if (s.state() != v1::SUPERSEDED) out.insert(id);
+  }
+  return out;
+}
+
+// Imports `listings` in one ImportPatents stream, as a file import does.
+void Import(TestServer& server,
+            const std::vector<v1::PatentListing>& listings) {
+  auto ctx = Ctx();
+  v1::ImportPatentsResponse response;
+  auto writer = server.patents->ImportPatents(ctx.get(), &response);
+  for (size_t i = 0; i < listings.size(); ++i) {
+    v1::ImportPatentRecord record;
+    *record.mutable_listing() = listings[i];
+    record.set_source_line(static_cast<int64_t>(i + 1));
+    ASSERT_TRUE(writer->Write(record));
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_EQ(response.created() + response.updated(),
+            static_cast<int>(listings.size()));
+}
+
+constexpr char kBattery[] = "锂电池正极材料 高镍三元 循环寿命 提升";
+constexpr char kCatheter[] = "医用导管 抗菌涂层 银离子 缓释";
+constexpr char kDyeing[] = "纺织印染废水 脱色 处理工艺";
+
+class PushTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.set_push(Limits(2, 3));
+    server_.Start();
+    RegisterOrg(server_, "U1", "五邑大学（样例）", v1::UNIVERSITY,
+                v1::PENGJIANG);
+    RegisterOrg(server_, "A", "样例电池公司", v1::PRIVATE_COMPANY, v1::XINHUI);
+    RegisterOrg(server_, "B", "样例医疗器械公司", v1::PRIVATE_COMPANY,
+                v1::HESHAN);
+    RegisterOrg(server_, "C", "样例新能源公司", v1::PRIVATE_COMPANY,
+                v1::TAISHAN);
+    RegisterOrg(server_, "D", "样例储能公司", v1::PRIVATE_COMPANY, v1::KAIPING);
+    admin_ = std::make_unique<Client>(server_.channel());
+  }
+
+  v1::Demand Need(const std::string& org, const std::string& text,
+                  const std::string& industry) {
+    NeedSpec spec;
+    spec.org = org;
+    spec.title = text.substr(0, 12);
+    spec.description = text;
+    spec.industry = industry;
+    return MustSubmitNeed(*admin_, spec);
+  }
+
+  TestServer server_{"push"};
+  std::unique_ptr<Client> admin_;
+};
+
+TEST_F(PushTest, ListingImportReachesTheNeedsAndPoolCompaniesItFitsOnly) {
+  RegisterPoolCompany(server_, "P", "样例培育库企业（新能源）", {"新能源"});
+  RegisterPoolCompany(server_, "Q", "样例培育库企业（生物医药）", {"生物医药"});
+  const v1::Demand battery = Need("A", kBattery, "新能源");
+  const v1::Demand catheter = Need("B", kCatheter, "生物医药");
+  server_.AwaitPush();
+  EXPECT_TRUE(AllSuggestions(server_).empty()) << "no listings yet";
+
+  Import(server_, {Tagged(Listing("CN1001A", "一种高镍三元锂电池正极材料",
+                                  std::string(kBattery) + "，提高循环寿命。",
+                                  "U1", {v1::LICENCE_OPEN}),
+                          "新能源"),
+                   Tagged(Listing("CN1002A", "一种医用导管抗菌涂层",
+                                  std::string(kCatheter) + "，长效抗菌。", "U1",
+                                  {v1::TRANSFER}),
+                          "生物医药"),
+                   Listing("CN1003A", "一种印染废水脱色工艺", kDyeing, "U1",
+                           {v1::TRANSFER})});
+  server_.AwaitPush();
+
+  const auto all = AllSuggestions(server_);
+  std::set<std::string> ids;
+  for (const auto& [id, s] : all) {
+    ids.insert(id);
+    EXPECT_EQ(s.source(), "push") << id;
+    EXPECT_EQ(s.state(), v1::SUGGESTED) << id;
+    EXPECT_FALSE(s.explanation().summary().empty()) << id;
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{absl::StrCat(battery.id(), ":CN1001A"),
+                                        absl::StrCat(catheter.id(), ":CN1002A"),
+                                        "pool:P:CN1001A", "pool:Q:CN1002A"}));
+  const v1::Suggestion& pool = all.at("pool:P:CN1001A");
+  EXPECT_EQ(pool.company_organisation_id(), "P");
+  EXPECT_EQ(pool.industry(), "新能源");
+  EXPECT_TRUE(absl::StrContains(pool.demand_title(), "培育库"))
+      << pool.demand_title();
+
+  // Nothing new happens when nothing changed: re-importing the same
+  // listings suggests no pair twice.
+  Import(server_, {Tagged(Listing("CN1001A", "一种高镍三元锂电池正极材料",
+                                  std::string(kBattery) + "，提高循环寿命。",
+                                  "U1", {v1::LICENCE_OPEN}),
+                          "新能源")});
+  server_.AwaitPush();
+  EXPECT_EQ(AllSuggestions(server_).size(), all.size());
+
+  // A withdrawn listing is never pushed to a new need.
+  v1::WithdrawPatentRequest withdraw;
+  withdraw.set_id("CN1002A");
+  withdraw.set_reason(v1::HOLDER_REQUEST);
+  v1::PatentListing withdrawn;
+  grpc::Status s =
+      server_.patents->WithdrawPatent(Ctx().get(), withdraw, &withdrawn);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  const v1::Demand second = Need("D", kCatheter, "生物医药");
+  server_.AwaitPush();
+  for (const auto& [id, x] : AllSuggestions(server_)) {
+    EXPECT_FALSE(absl::StartsWith(id, second.id())) << id;
+  }
+}
+
+TEST_F(PushTest, NewNeedIsMatchedAndTheCompanyLimitKeepsTheBest) {
+  // Five battery listings of decreasing fit, before the need exists.
+  const std::vector<std::string> texts = {kBattery, "锂电池正极材料 高镍三元",
+                                          "锂电池正极材料", "锂电池 电解液",
+                                          "锂电池 隔膜"};
+  std::vector<v1::PatentListing> listings;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    listings.push_back(Listing(absl::StrCat("CN20", i, "A"), texts[i], texts[i],
+                               "U1", {v1::LICENCE_OPEN}));
+  }
+  Import(server_, listings);
+  server_.AwaitPush();
+  EXPECT_TRUE(AllSuggestions(server_).empty()) << "no needs yet";
+
+  // The need is ranked once it is submitted; the company limit (3) keeps
+  // the three best of the ranking a commissioner would see.
+  const v1::Demand need = Need("A", kBattery, "新能源");
+  server_.AwaitPush();
+  v1::SuggestForDemandRequest rank;
+  rank.set_demand_id(need.id());
+  rank.set_top_k(10);
+  v1::SuggestResponse ranked;
+  grpc::Status s =
+      server_.matches->SuggestForDemand(Ctx().get(), rank, &ranked);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_GE(ranked.matches_size(), 4);
+  std::set<std::string> best3;
+  for (int i = 0; i < 3; ++i) {
+    best3.insert(absl::StrCat(need.id(), ":", ranked.matches(i).patent().id()));
+  }
+  EXPECT_EQ(ActiveIds(AllSuggestions(server_)), best3);
+
+  // A better listing arrives later: it takes the place of the weakest
+  // unclaimed pushed suggestion, which is superseded, not deleted.
+  Import(server_, {Listing("CN2099A", std::string("最佳匹配 ") + kBattery,
+                           std::string(kBattery) + " " + kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  const auto after = AllSuggestions(server_);
+  const std::set<std::string> active = ActiveIds(after);
+  EXPECT_EQ(active.size(), 3u);
+  EXPECT_TRUE(active.count(absl::StrCat(need.id(), ":CN2099A")));
+  int superseded = 0;
+  double weakest_active = 1e9;
+  for (const auto& id : active) {
+    weakest_active = std::min(weakest_active, after.at(id).score());
+  }
+  for (const auto& [id, x] : after) {
+    if (x.state() != v1::SUPERSEDED) continue;
+    ++superseded;
+    EXPECT_LE(x.score(), weakest_active) << id;
+    ASSERT_GE(x.history_size(), 2);
+    EXPECT_EQ(x.history(x.history_size() - 1).action(), "supersede");
+  }
+  EXPECT_EQ(superseded, 1);
+}
+
+TEST_F(PushTest, APatentGoesToAtMostNCompaniesAndClaimedOnesAreNeverDisplaced) {
+  Import(server_, {Listing("CN3001A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  // Three companies need it; the patent limit is 2 companies at once.
+  const v1::Demand a = Need("A", kBattery, "新能源");
+  const v1::Demand c = Need("C", kBattery, "新能源");
+  server_.AwaitPush();
+  auto all = AllSuggestions(server_);
+  ASSERT_EQ(ActiveIds(all).size(), 2u);
+
+  // A commissioner claims both: claimed suggestions are never displaced.
+  for (const auto& id : ActiveIds(all)) {
+    v1::AdvanceSuggestionRequest claim;
+    claim.set_suggestion_id(id);
+    claim.mutable_claim();
+    v1::Suggestion out;
+    grpc::Status s =
+        server_.reviews->AdvanceSuggestion(Ctx().get(), claim, &out);
+    ASSERT_TRUE(s.ok()) << Describe(s);
+  }
+  const v1::Demand d =
+      Need("D", std::string(kBattery) + " " + kBattery, "新能源");
+  server_.AwaitPush();
+  all = AllSuggestions(server_);
+  std::set<std::string> companies;
+  for (const auto& id : ActiveIds(all)) {
+    companies.insert(all.at(id).company_organisation_id());
+  }
+  EXPECT_EQ(companies, (std::set<std::string>{"A", "C"}));
+  EXPECT_FALSE(all.count(absl::StrCat(d.id(), ":CN3001A")));
+}
+
+TEST_F(PushTest, PushSurvivesARestartWithoutRepeatingOrLosingWork) {
+  const v1::Demand need = Need("A", kBattery, "新能源");
+  server_.AwaitPush();
+  Import(server_, {Listing("CN4001A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  const auto before = AllSuggestions(server_);
+  ASSERT_EQ(before.size(), 1u);
+  server_.Restart();
+  server_.AwaitPush();
+  admin_ = std::make_unique<Client>(server_.channel());
+  const auto after = AllSuggestions(server_);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after.begin()->second.created_unix(),
+            before.begin()->second.created_unix());
+  // Work committed while push was busy elsewhere is still picked up after a
+  // restart: a need submitted right before the restart is ranked after it.
+  const v1::Demand late = Need("C", kBattery, "新能源");
+  server_.Restart();
+  admin_ = std::make_unique<Client>(server_.channel());
+  server_.AwaitPush();
+  EXPECT_TRUE(
+      AllSuggestions(server_).count(absl::StrCat(late.id(), ":CN4001A")));
+}
+
+// ---------------------------------------------------------------------------
+// Watching
+
+// Reads notices from one WatchSuggestions stream until `count` arrived or
+// the stream ends; `cancel_after` > 0 disconnects after that many.
+std::vector<v1::SuggestionNotice> Watch(Client& as, uint64_t after, int count,
+                                        int cancel_after = 0) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::WatchSuggestionsRequest req;
+  req.set_after_position(after);
+  auto reader = as.reviews->WatchSuggestions(&ctx, req);
+  std::vector<v1::SuggestionNotice> out;
+  v1::SuggestionNotice notice;
+  while (static_cast<int>(out.size()) < count && reader->Read(&notice)) {
+    out.push_back(notice);
+    if (cancel_after > 0 && static_cast<int>(out.size()) == cancel_after) {
+      ctx.TryCancel();  // the client goes away mid-stream
+      break;
+    }
+  }
+  if (static_cast<int>(out.size()) >= count || cancel_after > 0) {
+    ctx.TryCancel();
+  }
+  reader->Finish();
+  return out;
+}
+
+TEST_F(PushTest, AWatcherSeesEachNewSuggestionOnceAcrossAReconnect) {
+  Identity energy =
+      Commissioner(server_, "新能源特派员（样例）", {"新能源"}, {});
+  Identity medical =
+      Commissioner(server_, "生物医药特派员（样例）", {"生物医药"}, {});
+  Identity company = Member(server_, "A", "样例电池公司员工");
+  Identity other = Member(server_, "B", "样例医疗器械公司员工");
+
+  // Six battery listings, then needs: suggestions appear in the feed.
+  std::vector<v1::PatentListing> listings;
+  for (int i = 0; i < 6; ++i) {
+    listings.push_back(Listing(absl::StrCat("CN50", i, "A"),
+                               absl::StrCat("锂电池正极材料 方案", i), kBattery,
+                               "U1", {v1::LICENCE_OPEN}));
+  }
+  Import(server_, listings);
+  server_.AwaitPush();
+  Need("A", kBattery, "新能源");     // company limit 3: three pushed
+  Need("B", kCatheter, "生物医药");  // fits nothing
+  server_.AwaitPush();
+
+  // The energy commissioner reads two, then disconnects.
+  std::vector<v1::SuggestionNotice> seen = Watch(*energy.client, 0, 100, 2);
+  ASSERT_EQ(seen.size(), 2u);
+  // More appear while nobody watches.
+  Need("C", kBattery, "新能源");
+  server_.AwaitPush();
+  // Reconnecting from the last position delivers the rest, once.
+  std::set<std::string> created;
+  for (const auto& [id, x] : AllSuggestions(server_)) {
+    if (x.industry() == "新能源") created.insert(id);
+  }
+  ASSERT_EQ(created.size(), 6u) << "A and C get three each";
+  const auto rest = Watch(*energy.client, seen.back().position(),
+                          static_cast<int>(created.size()) - 2);
+  seen.insert(seen.end(), rest.begin(), rest.end());
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].kind(), v1::SUGGESTION_CREATED);
+    if (i > 0) {
+      EXPECT_GT(seen[i].position(), seen[i - 1].position());
+    }
+    ids.push_back(seen[i].suggestion().id());
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), created);
+  EXPECT_EQ(ids.size(), created.size()) << "no notice twice";
+
+  // Nothing is in the medical commissioner's scope; the backlog ends.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+    v1::WatchSuggestionsRequest req;
+    req.set_backlog_only(true);
+    auto reader = medical->reviews->WatchSuggestions(&ctx, req);
+    v1::SuggestionNotice notice;
+    EXPECT_FALSE(reader->Read(&notice)) << notice.suggestion().id();
+    EXPECT_TRUE(reader->Finish().ok());
+  }
+
+  // Live: a company waits; it hears of its own suggestion once a
+  // commissioner approves it, and the other company hears nothing.
+  std::vector<v1::SuggestionNotice> heard;
+  std::thread watcher([&] { heard = Watch(*company.client, 0, 1); });
+  const std::string a_id = [&] {
+    for (const auto& [id, x] : AllSuggestions(server_)) {
+      if (x.company_organisation_id() == "A" && x.state() == v1::SUGGESTED) {
+        return id;
+      }
+    }
+    return std::string();
+  }();
+  ASSERT_FALSE(a_id.empty());
+  for (const char* step : {"claim", "approve"}) {
+    v1::AdvanceSuggestionRequest req;
+    req.set_suggestion_id(a_id);
+    if (std::string(step) == "claim") {
+      req.mutable_claim();
+    } else {
+      req.mutable_approve();
+    }
+    v1::Suggestion out;
+    grpc::Status st =
+        energy->reviews->AdvanceSuggestion(Ctx().get(), req, &out);
+    ASSERT_TRUE(st.ok()) << step << ": " << Describe(st);
+  }
+  watcher.join();
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].kind(), v1::SUGGESTION_APPROVED);
+  EXPECT_EQ(heard[0].suggestion().id(), a_id);
+  EXPECT_TRUE(heard[0].suggestion().has_company_contact() ||
+              heard[0].suggestion().company_name() == "样例电池公司");
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+    v1::WatchSuggestionsRequest req;
+    req.set_backlog_only(true);
+    auto reader = other->reviews->WatchSuggestions(&ctx, req);
+    v1::SuggestionNotice notice;
+    EXPECT_FALSE(reader->Read(&notice)) << notice.suggestion().id();
+    EXPECT_TRUE(reader->Finish().ok());
+  }
+}
+
+TEST_F(PushTest, WatchingNeedsAToken) {
+  Client anonymous(server_.Channel(""));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto reader =
+      anonymous.reviews->WatchSuggestions(&ctx, v1::WatchSuggestionsRequest());
+  v1::SuggestionNotice notice;
+  EXPECT_FALSE(reader->Read(&notice));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace patentmatch
