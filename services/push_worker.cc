@@ -209,6 +209,11 @@ absl::Status PushWorker::WaitFor(uint64_t seq, absl::Duration timeout) {
   return absl::OkStatus();
 }
 
+uint64_t PushWorker::handled() const {
+  absl::MutexLock lock(&mutex_);
+  return handled_;
+}
+
 PushStats PushWorker::stats() const {
   absl::MutexLock lock(&mutex_);
   return stats_;
@@ -298,11 +303,22 @@ absl::Status PushWorker::RunBatch(bool* idle) {
     // with one of their industries is scored for them (no text to match, so
     // industry, region, deal terms and remaining life decide).
     if (!listings.empty()) {
+      // A company that stated an open need in an industry is matched by
+      // that need there, not by its profile as well.
+      std::set<std::pair<std::string, std::string>> stated;
+      s = ctx_->store->ScanDemands("", [&](const v1::Demand& d) {
+        if (d.status() == v1::DEMAND_OPEN) {
+          stated.insert({d.organisation_id(), d.industry()});
+        }
+        return true;
+      });
+      if (!s.ok()) return s;
       absl::Status error;
       s = ctx_->store->ScanOrganisations("", [&](const v1::Organisation& o) {
         if (!o.incubation_pool()) return true;
         for (const auto& listing : listings) {
           for (const auto& industry : o.industries()) {
+            if (stated.count({o.id(), industry})) continue;
             if (std::find(listing.industry_tags().begin(),
                           listing.industry_tags().end(),
                           industry) == listing.industry_tags().end()) {

@@ -8,8 +8,9 @@
 // rankings see it. A pair fits when the patent ranks among the need's
 // `top_k` best patents, the same list a commissioner's ProposeSuggestions
 // would give: reverse matching only picks which needs to re-rank. An
-// incubation-pool company is matched by its profile: every changed listing
-// tagged with one of its industries is scored for it (industry, region, deal
+// incubation-pool company is matched by its profile in each of its
+// industries where it has stated no open need: every changed listing tagged
+// with that industry is scored for it (industry, region, deal
 // terms, remaining life; there is no text), as suggestion
 // "pool:<organisation id>:<patent id>" with demand_id "pool:<organisation
 // id>".
@@ -73,6 +74,8 @@ class PushWorker {
   // Blocks until push has handled change `seq` (or timeout).
   absl::Status WaitFor(uint64_t seq, absl::Duration timeout);
   PushStats stats() const;
+  // Every change up to this one has been handled.
+  uint64_t handled() const;
   const PushLimits& limits() const { return limits_; }
 
  private:

@@ -10,6 +10,7 @@
 #include "matcher/weight_learner.h"
 #include "services/grpc_status.h"
 #include "services/paging.h"
+#include "services/push_worker.h"
 #include "services/review_workflow.h"
 #include "services/suggestion_writes.h"
 #include "services/validation.h"
@@ -397,6 +398,38 @@ grpc::Status ReviewServiceImpl::ResetRankingWeights(
 }  // namespace patentmatch
 
 namespace patentmatch {
+
+grpc::Status ReviewServiceImpl::GetPushStatus(
+    grpc::ServerContext* context, const v1::GetPushStatusRequest* request,
+    v1::PushStatus* response) {
+  ASSIGN_OR_RETURN_GRPC(
+      const Caller caller,
+      ctx_->access->Authorize(*context, kStaff, "read the push status"));
+  if (request->wait_seconds() < 0 || request->wait_seconds() > 600) {
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("wait_seconds: must be between 0 and 600"));
+  }
+  const uint64_t last = ctx_->store->last_change_seq();
+  if (request->wait_seconds() > 0) {
+    absl::Status s =
+        ctx_->push->WaitFor(last, absl::Seconds(request->wait_seconds()));
+    if (!s.ok()) return ToGrpcStatus(s);
+  }
+  const PushLimits& limits = ctx_->push->limits();
+  const PushStats stats = ctx_->push->stats();
+  response->set_enabled(limits.enabled);
+  response->set_max_companies_per_patent(limits.max_companies_per_patent);
+  response->set_max_per_company(limits.max_per_company);
+  response->set_period_seconds(absl::ToInt64Seconds(limits.period));
+  response->set_top_k(limits.top_k);
+  response->set_last_change(ctx_->store->last_change_seq());
+  response->set_handled_change(ctx_->push->handled());
+  response->set_suggested(stats.suggested);
+  response->set_superseded(stats.superseded);
+  response->set_dropped_by_patent_limit(stats.dropped_patent_limit);
+  response->set_dropped_by_company_limit(stats.dropped_company_limit);
+  return grpc::Status::OK;
+}
 
 grpc::Status ReviewServiceImpl::WatchSuggestions(
     grpc::ServerContext* context, const v1::WatchSuggestionsRequest* request,

@@ -41,6 +41,9 @@ class ReviewServiceImpl final : public v1::ReviewService::Service {
   grpc::Status ResetRankingWeights(grpc::ServerContext*,
                                    const v1::ResetRankingWeightsRequest*,
                                    v1::RankingWeightsState*) override;
+  grpc::Status GetPushStatus(grpc::ServerContext*,
+                             const v1::GetPushStatusRequest*,
+                             v1::PushStatus*) override;
   // Replays the notices feed after the requested position, then waits for
   // new ones; each notice is sent only if the caller may see it.
   grpc::Status WatchSuggestions(

@@ -150,6 +150,7 @@ class ServerImpl final : public PatentMatchServer {
     context_.engine = engine_.get();
     context_.access = access_.get();
     push_ = std::make_unique<PushWorker>(&context_, options.push);
+    context_.push = push_.get();
     push_->Start();
     accounts_ = std::make_unique<AccessServiceImpl>(&context_);
     reviews_ = std::make_unique<ReviewServiceImpl>(&context_);

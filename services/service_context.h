@@ -16,12 +16,15 @@
 
 namespace patentmatch {
 
+class PushWorker;
+
 struct ServiceContext {
   storage::Store* store = nullptr;
   indexer::SearchIndex* index = nullptr;
   indexer::IndexUpdater* updater = nullptr;
   MatchEngine* engine = nullptr;
   AccessControl* access = nullptr;
+  PushWorker* push = nullptr;  // precise push (push_worker.h)
   // Set when the server begins to shut down: long-lived streams end.
   std::atomic<bool> stopping{false};
 

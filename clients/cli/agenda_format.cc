@@ -578,6 +578,17 @@ std::string AgendaText(const Agenda& agenda, int width) {
                   " scheduled");
   if (cancelled > 0) absl::StrAppend(&out, ", ", cancelled, " cancelled");
   absl::StrAppend(&out, "\n");
+  // Why each meeting was planned: its best topic's explanation.
+  bool why_header = false;
+  for (const Meeting* m : meetings) {
+    if (Cancelled(*m) || m->explanation().summary().empty()) continue;
+    if (!why_header) {
+      absl::StrAppend(&out, "\nwhy:\n");
+      why_header = true;
+    }
+    absl::StrAppend(&out, "  ", m->id(), "  ", m->explanation().summary(),
+                    "\n");
+  }
   if (any_wished) {
     absl::StrAppend(&out, "* a participant asked for this meeting\n");
   }

@@ -145,6 +145,7 @@ std::vector<Command> ShortlistCommands();  // event.cc
 
 // `review watch` (watch.cc), listed in ReviewCommands().
 int ReviewWatch(Connection& conn, const Args& args);
+int ReviewPushStatus(Connection& conn, const Args& args);
 
 }  // namespace patentmatch::cli
 

@@ -4,6 +4,8 @@
 // service, one company's needs with the best patents for each. Agendas and
 // short lists print as a table, or go to a CSV or printable HTML file
 // (agenda_format.h).
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +22,10 @@
 
 namespace patentmatch::cli {
 namespace {
+
+// Tables are cut to the terminal's width; piped or redirected output is
+// not cut (a file or a pager has room for whole titles).
+int StdoutWidth() { return isatty(STDOUT_FILENO) ? TerminalWidth() : 0; }
 
 using v1::Agenda;
 using v1::DockingEvent;
@@ -318,7 +324,7 @@ int Plan(Connection& conn, const Args& args) {
   }
   std::printf("%s planned\n", resp.event().id().c_str());
   PrintPlanSummary(resp.event().plan());
-  std::printf("\n%s", AgendaText(resp, TerminalWidth()).c_str());
+  std::printf("\n%s", AgendaText(resp, StdoutWidth()).c_str());
   return kExitOk;
 }
 
@@ -340,8 +346,7 @@ int ShowAgenda(Connection& conn, const Args& args) {
   }
   const std::string out = args.Get("out");
   const size_t meetings = AgendaMeetings(resp).size();
-  return Emit(RenderAgenda(resp, *format, out.empty() ? TerminalWidth() : 0),
-              out,
+  return Emit(RenderAgenda(resp, *format, out.empty() ? StdoutWidth() : 0), out,
               absl::StrCat("the agenda of ", resp.event().id(),
                            resp.organisation_id().empty() ? "" : " for ",
                            resp.organisation_id(), " (", meetings,
@@ -514,7 +519,7 @@ int Shortlist(Connection& conn, const Args& args) {
     return kExitOk;
   }
   const std::string out = args.Get("out");
-  return Emit(RenderShortlist(resp, *format, out.empty() ? TerminalWidth() : 0),
+  return Emit(RenderShortlist(resp, *format, out.empty() ? StdoutWidth() : 0),
               out,
               absl::StrCat("the short list for ", resp.organisation().id(),
                            " (", resp.entries_size(),

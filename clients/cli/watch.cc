@@ -134,13 +134,15 @@ int ReviewWatch(Connection& conn, const Args& args) {
                                   : !s.company_name().empty()
                                       ? s.company_name()
                                       : s.company_organisation_id();
-        std::printf("%llu  %-8s  %s  %.3f  %s → %s\n",
-                    static_cast<unsigned long long>(notice.position()),
-                    ShortLabel(v1::NoticeKind_descriptor(), notice.kind(),
-                               "suggestion_")
-                        .c_str(),
-                    s.id().c_str(), s.score(), need.c_str(),
-                    s.patent_title().c_str());
+        std::printf(
+            "%llu  %-8s  %s  %.3f  %s → %s\n",
+            static_cast<unsigned long long>(notice.position()),
+            ShortLabel(v1::NoticeKind_descriptor(), notice.kind(),
+                       "suggestion_")
+                .c_str(),
+            s.id().c_str(), s.score(), need.c_str(),
+            (s.patent_title().empty() ? s.patent_id() : s.patent_title())
+                .c_str());
       }
       std::fflush(stdout);  // a watcher reads each line as it comes
     }
@@ -150,6 +152,51 @@ int ReviewWatch(Connection& conn, const Args& args) {
   std::fprintf(stderr, "resume with --after=%llu\n",
                static_cast<unsigned long long>(last));
   if (!status.ok() && !interrupted) return ReportRpcError(status, "watch");
+  return kExitOk;
+}
+
+// `patentmatch review push-status [--wait=SECONDS]`: how far precise push
+// has got and its limits; --wait blocks until it has handled every change
+// made before the call (scripts use it before reading the queue).
+int ReviewPushStatus(Connection& conn, const Args& args) {
+  if (!args.positional().empty()) {
+    std::fprintf(stderr, "error: review push-status takes no arguments\n");
+    return kExitUsage;
+  }
+  auto wait = args.GetInt("wait", 0);
+  if (!wait.ok() || *wait < 0 || *wait > 600) {
+    std::fprintf(stderr, "error: --wait: seconds between 0 and 600\n");
+    return kExitUsage;
+  }
+  v1::GetPushStatusRequest request;
+  request.set_wait_seconds(static_cast<int32_t>(*wait));
+  v1::PushStatus status;
+  auto stub = v1::ReviewService::NewStub(conn.channel());
+  auto ctx = conn.NewContext(std::chrono::seconds(*wait));
+  grpc::Status s = stub->GetPushStatus(ctx.get(), request, &status);
+  if (!s.ok()) return ReportRpcError(s, "push status");
+  if (conn.options().json) {
+    PrintJson(status);
+    return kExitOk;
+  }
+  std::printf("precise push:   %s\n", status.enabled() ? "on" : "off");
+  std::printf(
+      "limits:         %d companies per patent at once, %d suggestions "
+      "per company per %lld h, a patent fits a need in its top %d\n",
+      status.max_companies_per_patent(), status.max_per_company(),
+      static_cast<long long>(status.period_seconds() / 3600), status.top_k());
+  std::printf(
+      "changes:        %llu of %llu handled%s\n",
+      static_cast<unsigned long long>(status.handled_change()),
+      static_cast<unsigned long long>(status.last_change()),
+      status.handled_change() >= status.last_change() ? " (caught up)" : "");
+  std::printf(
+      "since start:    %llu suggested, %llu superseded, %llu dropped by "
+      "the patent limit, %llu by the company limit\n",
+      static_cast<unsigned long long>(status.suggested()),
+      static_cast<unsigned long long>(status.superseded()),
+      static_cast<unsigned long long>(status.dropped_by_patent_limit()),
+      static_cast<unsigned long long>(status.dropped_by_company_limit()));
   return kExitOk;
 }
 

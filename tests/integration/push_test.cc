@@ -453,6 +453,32 @@ TEST_F(PushTest, AWatcherSeesEachNewSuggestionOnceAcrossAReconnect) {
   }
 }
 
+TEST_F(PushTest, PushStatusWaitsUntilCaughtUpAndCounts) {
+  Need("A", kBattery, "新能源");
+  Import(server_, {Listing("CN6001A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  // No AwaitPush here: the RPC itself waits.
+  v1::GetPushStatusRequest req;
+  req.set_wait_seconds(60);
+  v1::PushStatus status;
+  grpc::Status s = server_.reviews->GetPushStatus(Ctx(90).get(), req, &status);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_TRUE(status.enabled());
+  EXPECT_EQ(status.max_companies_per_patent(), 2);
+  EXPECT_EQ(status.max_per_company(), 3);
+  EXPECT_EQ(status.handled_change(), status.last_change());
+  EXPECT_EQ(status.suggested(), 1u);
+  EXPECT_EQ(AllSuggestions(server_).size(), 1u);
+
+  Identity member = Member(server_, "A", "样例电池公司员工");
+  s = member->reviews->GetPushStatus(Ctx().get(), v1::GetPushStatusRequest(),
+                                     &status);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  req.set_wait_seconds(601);
+  s = server_.reviews->GetPushStatus(Ctx().get(), req, &status);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(PushTest, WatchingNeedsAToken) {
   Client anonymous(server_.Channel(""));
   grpc::ClientContext ctx;
