@@ -2,8 +2,11 @@
 # The one-command demo: installs Debian packages, builds patentmatchd and the
 # `patentmatch` client, starts the server in the background, imports the
 # shared patent data, registers the sample organisations and needs, shows
-# explained matches for every sample need, and takes one suggestion through
-# a commissioner's review with real tokens for each role. The server keeps
+# explained matches for every sample need, lets the sample holders list real
+# patents and shows what precise push suggested, takes one suggestion through
+# a commissioner's review with real tokens for each role, then plans a
+# docking event (agendas as table, CSV and HTML, a late cancellation, a
+# meeting outcome) and exports a point-to-point short list. The server keeps
 # running at the end so you can try the client yourself.
 #
 #   deploy/demo.sh [--skip-install]
@@ -69,7 +72,7 @@ run_as() {
 }
 
 # --- 1. Packages -----------------------------------------------------------
-step "1/8 Installing Debian packages"
+step "1/11 Installing Debian packages"
 if [[ "$SKIP_INSTALL" == 1 ]]; then
   echo "skipped (--skip-install)"
 else
@@ -77,14 +80,14 @@ else
 fi
 
 # --- 2. Build --------------------------------------------------------------
-step "2/8 Building patentmatchd and patentmatch (RelWithDebInfo, Ninja)"
+step "2/11 Building patentmatchd and patentmatch (RelWithDebInfo, Ninja)"
 CMAKE_ARGS=(-S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 cmake "${CMAKE_ARGS[@]}"
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)" \
   --target patentmatchd patentmatch
 
 # --- 3. Server -------------------------------------------------------------
-step "3/8 Starting patentmatchd on $ADDRESS (data in $DATA_DIR)"
+step "3/11 Starting patentmatchd on $ADDRESS (data in $DATA_DIR)"
 mkdir -p "$DATA_DIR"
 STARTED_HERE=0
 if pm --deadline_ms=2000 health >/dev/null 2>&1; then
@@ -118,7 +121,7 @@ echo "administrator token: $PATENTMATCH_TOKEN_FILE"
 pm token whoami
 
 # --- 4. Patents ------------------------------------------------------------
-step "4/8 Importing patents from $SHARED_DATA"
+step "4/11 Importing patents from $SHARED_DATA"
 # Exit 3 means some records were rejected (each is reported above); the
 # good ones are kept, so the demo goes on.
 pm patent import \
@@ -127,7 +130,7 @@ pm patent import \
   "$SHARED_DATA/us_patents.csv" || [[ $? -eq 3 ]]
 
 # --- 5. Sample organisations and needs ------------------------------------
-step "5/8 Registering sample organisations and needs (labelled samples, not real)"
+step "5/11 Registering sample organisations and needs (labelled samples, not real)"
 pm org register --file=clients/samples/organisations.jsonl >/dev/null
 pm org list --page_size=100
 
@@ -159,14 +162,34 @@ else
 fi
 
 # --- 6. Matches ------------------------------------------------------------
-step "6/8 Explained matches for each sample need (top $TOP)"
+step "6/11 Explained matches for each sample need (top $TOP)"
 while IFS=$'\t' read -r id title; do
   printf '\n--- need %s: %s\n' "$id" "$title"
   pm match demand "$id" --top="$TOP" || echo "(matching failed for $id)"
 done <"$DEMANDS_FILE"
 
-# --- 7. Review -------------------------------------------------------------
-step "7/8 Review: a commissioner takes one suggestion from the queue to approval"
+# --- 7. Precise push -------------------------------------------------------
+step "7/11 Precise push: sample holders list real patents; push finds who they fit"
+# Push works in the background: let it finish with the needs first, then
+# note where the suggestion feed stands.
+pm review push-status --wait=300 >/dev/null
+feed_end() { pm --json review watch --backlog_only 2>/dev/null | tail -n 1 |
+  sed -n 's/.*"position":"\{0,1\}\([0-9]*\).*/\1/p'; }
+BEFORE="$(feed_end)"
+BEFORE="${BEFORE:-0}"
+echo "clients/samples/listings.jsonl: 49 real patents (text from the shared data) that the"
+echo "sample holders offer; owners and terms are samples. Push ranks them for every open need"
+echo "and incubation-pool company, within its limits (the best are kept):"
+pm review push-status | sed -n 2p
+pm patent import clients/samples/listings.jsonl || [[ $? -eq 3 ]]
+pm review push-status --wait=300
+last="$(pm --json review watch --after="$BEFORE" --backlog_only 2>/dev/null | wc -l)"
+echo "-- $last new suggestions entered the review queue from this import; the first 10:"
+pm review watch --after="$BEFORE" --backlog_only --max=10 2>/dev/null
+echo "(follow new suggestions live with: patentmatch review watch --after=N)"
+
+# --- 8. Review -------------------------------------------------------------
+step "8/11 Review: a commissioner takes one suggestion from the queue to approval"
 IFS=$'\t' read -r NEED_ID NEED_TITLE < <(sed -n 2p "$DEMANDS_FILE")
 read -r NEED_ORG NEED_DISTRICT < <(pm --json demand get "$NEED_ID" |
   python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["organisation_id"], d.get("district","DISTRICT_UNSPECIFIED"))')
@@ -187,7 +210,8 @@ echo
 echo "need $NEED_ID ($NEED_TITLE), company $NEED_ORG, district $NEED_DISTRICT"
 echo "-- the company cannot rank patents itself: every suggestion goes through a commissioner"
 run_as company match demand "$NEED_ID" || true
-echo "-- the commissioner proposes suggestions into the queue"
+echo "-- precise push put the best pairs into the queue when the need was submitted;"
+echo "   proposing adds only pairs not yet suggested"
 run_as commissioner review propose "$NEED_ID" --top_k=5
 run_as commissioner review queue --demand="$NEED_ID"
 SUGGESTION="$(run_as commissioner --json review queue --demand="$NEED_ID" --states=suggested |
@@ -214,14 +238,64 @@ echo "-- the audit trail of that suggestion, and the weights the decisions taugh
 [[ -n "$SUGGESTION" ]] && pm audit --kind=suggestion --id="$SUGGESTION"
 pm weights show
 
+# --- 9. Docking event -------------------------------------------------------
+step "9/11 Docking event: who meets whom, when (exact plan), agendas, a late cancellation"
+EVENT_DIR="$DATA_DIR/event"
+mkdir -p "$EVENT_DIR"
+EVENT_FILE="$DATA_DIR/demo-event.id"
+EVENT=""
+if [[ -s "$EVENT_FILE" ]] && pm event show "$(cat "$EVENT_FILE")" >/dev/null 2>&1; then
+  EVENT="$(cat "$EVENT_FILE")"
+  echo "event $EVENT was planned by an earlier run of the demo"
+  pm event show "$EVENT"
+else
+  EVENT="$(pm --json event create --name="江门专利技术供需对接会（样例）" \
+    --date=2026-12-18 --start=09:00 --slots=6 --slot_minutes=20 --tables=4 \
+    --max_per_company=3 --max_per_holder=6 --venue="江门示例会议中心（样例）" --sample |
+    sed -n 's/^{"id":"\([^"]*\)".*/\1/p')"
+  echo "$EVENT" >"$EVENT_FILE"
+  echo "created $EVENT: 6 slots of 20 min, 4 tables, at most 3 meetings per company"
+  for org in 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17; do
+    pm event register "$EVENT" "sample-org-$org" --side=company >/dev/null
+  done
+  echo "registered 15 sample companies with their open needs"
+  for org in 01 02 18 19; do
+    pm event register "$EVENT" "sample-org-$org" --side=holder
+  done
+  echo "-- wishes and refusals: the paper mill asks for Wuyi University; the sports company refuses the institute"
+  pm event prefer "$EVENT" --company=sample-org-09 --holder=sample-org-01 --by=company --want
+  pm event prefer "$EVENT" --company=sample-org-16 --holder=sample-org-02 --by=company --refuse
+  pm event plan "$EVENT"
+  echo "-- a late cancellation: the garment company cannot come; every other meeting stays where it is"
+  pm event cancel "$EVENT" --org=sample-org-14 --reason="【样例】临时出差"
+  echo "-- after the event: the chenpi company's first meeting ends in a follow-up,"
+  echo "   which moves its suggestion along the review workflow"
+  MEETING="$(pm --json event agenda "$EVENT" --org=sample-org-08 |
+    python3 -c 'import json,sys; a=json.load(sys.stdin); print(next((m["id"] for m in a.get("meetings",[]) if m.get("status")=="MEETING_SCHEDULED"),""))')"
+  [[ -n "$MEETING" ]] && pm event outcome "$EVENT" "$MEETING" --outcome=follow_up \
+    --note="【样例】双方约定下周到校考察"
+fi
+echo "-- one company's agenda, with each meeting's explanation"
+pm event agenda "$EVENT" --org=sample-org-08
+pm event agenda "$EVENT" --format=csv --out="$EVENT_DIR/agenda.csv"
+pm event agenda "$EVENT" --format=html --out="$EVENT_DIR/agenda.html"
+pm event agenda "$EVENT" --org=sample-org-08 --format=html --out="$EVENT_DIR/agenda-sample-org-08.html"
+
+# --- 10. Point-to-point ------------------------------------------------------
+step "10/11 Point-to-point service: a short list for one company, explained and exported"
+pm shortlist sample-org-12 --per_need=3
+pm shortlist sample-org-12 --per_need=3 --format=html --out="$EVENT_DIR/shortlist-sample-org-12.html"
+echo "printable files: $EVENT_DIR/ (agenda.html, agenda.csv, agenda-sample-org-08.html, shortlist-sample-org-12.html)"
+
 # --- 8. Done ---------------------------------------------------------------
-step "8/8 Done"
+step "11/11 Done"
 PID="$(cat "$PID_FILE" 2>/dev/null || true)"
 cat <<EOF
 patentmatchd is still running.
   address:   $ADDRESS   (e.g. $CLI --server=$ADDRESS patent search "锂电池")
   token:     export PATENTMATCH_TOKEN_FILE=$DATA_DIR/admin.token   (administrator)
              sample commissioner and company tokens: $TOKENS_DIR/
+  event:     $EVENT (agendas and short list in $EVENT_DIR/)
   data dir:  $DATA_DIR
   log:       $LOG
 EOF
