@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "matcher/ipc_code.h"
 #include "matcher/ranking.h"
 
@@ -41,8 +42,30 @@ constexpr Xapian::valueno kIdSlot = 0;  // entity id, for listing in id order
 constexpr char kFormatKey[] = "format";
 
 absl::Status XapianError(const Xapian::Error& e, absl::string_view what) {
-  return absl::InternalError(
-      absl::StrCat("search index: ", what, ": ", e.get_description()));
+  const std::string message =
+      absl::StrCat("search index: ", what, ": ", e.get_description());
+  // A reader whose revision the writer has moved past (two commits during
+  // one read): the read is retried on a reopened reader (ReadWithRetry).
+  if (absl::string_view(e.get_type()) == "DatabaseModifiedError") {
+    return absl::AbortedError(message);
+  }
+  return absl::InternalError(message);
+}
+
+// Runs `read(fresh)` again while it fails with ABORTED (the index moved on
+// under it); retries read from a reader reopened at the newest revision.
+template <typename Read>
+auto ReadWithRetry(const Read& read) -> decltype(read(false)) {
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    auto result = read(/*fresh=*/attempt > 1);
+    if (result.ok() || !absl::IsAborted(result.status()) ||
+        attempt == kAttempts) {
+      return result;
+    }
+    // Let the commit that moved the index finish announcing itself.
+    absl::SleepFor(absl::Milliseconds(attempt));
+  }
 }
 
 std::string IdTerm(char kind, absl::string_view id) {
@@ -237,7 +260,10 @@ Xapian::Query PatentFilterQuery(const v1::PatentFilter& filter) {
 // happened since it was last used.
 class SearchIndex::ReaderLease {
  public:
-  explicit ReaderLease(const SearchIndex& index) : index_(index) {
+  // `fresh`: reopen at the newest revision even if no commit was counted
+  // since this reader was last used (a retry after DatabaseModifiedError).
+  explicit ReaderLease(const SearchIndex& index, bool fresh = false)
+      : index_(index) {
     const uint64_t current = index.generation_.load();
     {
       absl::MutexLock lock(&index.readers_mutex_);
@@ -250,7 +276,7 @@ class SearchIndex::ReaderLease {
     }
     if (db_ == nullptr) {
       db_ = std::make_unique<Xapian::Database>(index.dir_);
-    } else if (generation_ != current) {
+    } else if (fresh || generation_ != current) {
       db_->reopen();
     }
     generation_ = current;
@@ -431,9 +457,15 @@ absl::StatusOr<SearchResult> SearchIndex::SearchDemands(
 
 absl::StatusOr<SearchResult> SearchIndex::Search(
     const TextSearch& search, const Xapian::Query& filter) const {
+  return ReadWithRetry(
+      [&](bool fresh) { return SearchOnce(search, filter, fresh); });
+}
+
+absl::StatusOr<SearchResult> SearchIndex::SearchOnce(
+    const TextSearch& search, const Xapian::Query& filter, bool fresh) const {
   SearchResult result;
   try {
-    ReaderLease reader(*this);
+    ReaderLease reader(*this, fresh);
     Xapian::Enquire enquire(reader.db());
     enquire.set_weighting_scheme(
         Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
@@ -524,9 +556,17 @@ std::vector<Token> SearchIndex::QueryTokens(const TextSearch& search,
 absl::StatusOr<std::vector<std::vector<std::string>>>
 SearchIndex::MatchedPatentTerms(const TextSearch& search,
                                 const std::vector<std::string>& ids) const {
+  return ReadWithRetry(
+      [&](bool fresh) { return MatchedPatentTermsOnce(search, ids, fresh); });
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>>
+SearchIndex::MatchedPatentTermsOnce(const TextSearch& search,
+                                    const std::vector<std::string>& ids,
+                                    bool fresh) const {
   std::vector<std::vector<std::string>> out;
   try {
-    ReaderLease reader(*this);
+    ReaderLease reader(*this, fresh);
     size_t text_tokens = 0;
     const std::vector<Token> tokens = QueryTokens(search, &text_tokens);
     const WeightedTerms terms = TermsOf(tokens, text_tokens);  // sorted

@@ -114,8 +114,16 @@ class SearchIndex {
   explicit SearchIndex(std::string dir);
   std::vector<Token> QueryTokens(const TextSearch& search,
                                  size_t* text_tokens) const;
+  // Search and MatchedPatentTerms retry their *Once on a reader the writer
+  // moved past (Xapian's DatabaseModifiedError under a busy writer).
   absl::StatusOr<SearchResult> Search(const TextSearch& search,
                                       const Xapian::Query& filter) const;
+  absl::StatusOr<SearchResult> SearchOnce(const TextSearch& search,
+                                          const Xapian::Query& filter,
+                                          bool fresh) const;
+  absl::StatusOr<std::vector<std::vector<std::string>>> MatchedPatentTermsOnce(
+      const TextSearch& search, const std::vector<std::string>& ids,
+      bool fresh) const;
 
   const std::string dir_;
   TextAnalyzer analyzer_;

@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "patentmatch/v1/patentmatch.pb.h"
@@ -626,6 +629,50 @@ TEST_F(SearchIndexTest, SameIdInBothKindsIsTwoDocuments) {
   ASSERT_TRUE(index_->RemoveDemand("X1").ok());
   ASSERT_TRUE(index_->Commit(3).ok());
   EXPECT_THAT(Ids("锂电池"), ElementsAre("X1"));
+}
+
+}  // namespace
+}  // namespace patentmatch::indexer
+
+namespace patentmatch::indexer {
+namespace {
+
+// Readers racing a writer that commits again and again: Xapian throws
+// DatabaseModifiedError at a reader whose revision was replaced twice during
+// its read. Searches must retry on a reopened reader, not fail.
+TEST_F(SearchIndexTest, SearchesDuringRapidCommitsNeverFail) {
+  IndexCatalogue();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 300; ++i) {
+      ListingSpec spec = kCathode;
+      spec.id = absl::StrCat("CN9", i, "A");
+      spec.abstract = absl::StrCat(spec.abstract, " 批次", i);
+      ASSERT_TRUE(index_->PutPatent(Listing(spec)).ok());
+      ASSERT_TRUE(index_->Commit(10 + i).ok());
+    }
+    done = true;
+  });
+  int searches = 0;
+  std::string failure;  // asserted after the writer has been joined
+  while (!done && failure.empty()) {
+    TextSearch search;
+    search.text = "锂电池正极材料";
+    search.limit = 100;
+    auto result = index_->SearchPatents(search, {});
+    if (!result.ok()) {
+      failure = result.status().ToString();
+      break;
+    }
+    std::vector<std::string> ids;
+    for (const auto& h : result->hits) ids.push_back(h.id);
+    auto matched = index_->MatchedPatentTerms(search, ids);
+    if (!matched.ok()) failure = matched.status().ToString();
+    ++searches;
+  }
+  writer.join();
+  EXPECT_EQ(failure, "");
+  EXPECT_GT(searches, 0);
 }
 
 }  // namespace
