@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "matcher/event_planner.h"
 #include "matcher/ipc_code.h"
@@ -138,15 +140,18 @@ std::string SlotClock(const v1::DockingEvent& e, int slot0, bool end) {
   return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
 }
 
+// Exactly "HH:MM": sscanf's %2d alone also takes "+9:30" and " 9:30", which
+// were then stored as the event's start time.
 bool ValidClock(absl::string_view text) {
-  int hh = -1, mm = -1;
-  char tail = 0;
-  const std::string s(text);
-  if (s.size() != 5 ||
-      std::sscanf(s.c_str(), "%2d:%2d%c", &hh, &mm, &tail) != 2) {
-    return false;
+  if (text.size() != 5 || text[2] != ':') return false;
+  for (size_t i : {0, 1, 3, 4}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) {
+      return false;
+    }
   }
-  return hh >= 0 && hh < 24 && mm >= 0 && mm < 60;
+  const int hh = (text[0] - '0') * 10 + (text[1] - '0');
+  const int mm = (text[3] - '0') * 10 + (text[4] - '0');
+  return hh < 24 && mm < 60;
 }
 
 std::vector<v1::FieldError> ValidateEvent(v1::DockingEvent* e) {
@@ -517,8 +522,16 @@ v1::Agenda MakeAgenda(const ServiceContext& ctx, const Caller& caller,
             });
   for (auto& m : meetings) {
     if (!caller.is_staff() && !caller.IsMemberOf(m.holder_organisation_id())) {
+      // The quality and the best topic's score carry the explanation's
+      // budget contribution: they follow its redaction, or they would give
+      // the asking price back.
       double quality = m.quality();
       RedactAskingPriceInExplanation(m.mutable_explanation(), &quality);
+      if (m.topics_size() > 0) {
+        m.mutable_topics(0)->set_score(m.topics(0).score() + quality -
+                                       m.quality());
+      }
+      m.set_quality(quality);
     }
     *agenda.add_meetings() = std::move(m);
   }
@@ -582,6 +595,29 @@ bool NextStep(v1::SuggestionState from, v1::SuggestionState target,
     default:
       return false;
   }
+}
+
+// A MEETING_DEAL's deal checked by the workflow's own rules for sign_deal
+// (review_workflow.h), up front: it is refused naming the request's fields
+// ("deal.signed_date"), whatever state the suggestion is in, and even when
+// no suggestion would reach sign_deal.
+absl::Status CheckDeal(const v1::Deal& deal) {
+  constexpr char kScratch[] = "deal-check";
+  v1::AdvanceSuggestionRequest step;
+  step.set_suggestion_id(kScratch);
+  *step.mutable_sign_deal()->mutable_deal() = deal;
+  ReviewActor actor;
+  actor.account_id = kScratch;
+  actor.role = v1::ADMINISTRATOR;
+  v1::Suggestion scratch;
+  scratch.set_id(kScratch);
+  scratch.set_state(v1::CONTACTED);
+  auto applied = ApplyReviewAction(step, actor, /*now_unix=*/0, &scratch);
+  if (absl::IsInvalidArgument(applied.status())) {
+    return absl::InvalidArgumentError(absl::StrReplaceAll(
+        applied.status().message(), {{"sign_deal.deal.", "deal."}}));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -705,10 +741,12 @@ grpc::Status EventServiceImpl::RegisterParticipant(
   ASSIGN_OR_RETURN_GRPC(EventData data,
                         LoadEvent(*ctx_->store, part.event_id()));
   const v1::DockingEvent& e = data.event;
+  // An event a member may not see stays hidden, also when it registers its
+  // own organisation (members join open events, or ones they are in).
+  if (!MaySeeEvent(caller, *ctx_->store, e)) {
+    return ToGrpcStatus(NotFoundOrHidden(e.id()));
+  }
   if (!MayManage(caller, e) && !caller.IsMemberOf(part.organisation_id())) {
-    if (!MaySeeEvent(caller, *ctx_->store, e)) {
-      return ToGrpcStatus(NotFoundOrHidden(e.id()));
-    }
     return ToGrpcStatus(absl::PermissionDeniedError(
         "organisation members may register only their own organisation"));
   }
@@ -1334,6 +1372,9 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
     AddFieldError(&errors, "note", why.empty() ? "too long" : why);
   }
   absl::Status s = FieldErrorsToStatus(errors);
+  if (s.ok() && request->outcome() == v1::MEETING_DEAL) {
+    s = CheckDeal(request->deal());
+  }
   if (!s.ok()) return ToGrpcStatus(s);
 
   absl::MutexLock lock(&ctx_->store->writer_mutex());
@@ -1397,9 +1438,16 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
           v1::MeetingOutcome_Name(request->outcome()));
       v1::AdvanceSuggestionRequest step;
       std::string stopped;
+      // Every step is written as it is taken, so the notices feed hears of
+      // the creation and of an approval on the way (the company's watch
+      // waits for that), as it would from the review service.
+      if (before == v1::SUGGESTION_STATE_UNSPECIFIED) {
+        PutSuggestion(before, suggestion, &writes);
+      }
       while (step.Clear(),
              NextStep(suggestion.state(), target, *request, note, &step)) {
         step.set_suggestion_id(suggestion.id());
+        const v1::SuggestionState from = suggestion.state();
         auto moved = ApplyReviewAction(step, actor, now, &suggestion);
         if (absl::IsInvalidArgument(moved.status())) {
           // The request's own fault (e.g. the deal): nothing is recorded.
@@ -1409,6 +1457,7 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
           stopped = std::string(moved.status().message());
           break;
         }
+        PutSuggestion(from, suggestion, &writes);
       }
       if (suggestion.state() != target && stopped.empty()) {
         stopped = absl::StrCat("the workflow has no way from ",
@@ -1419,7 +1468,6 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
         meeting.set_suggestion_note(
             absl::StrCat("not moved further: ", stopped));
       }
-      PutSuggestion(before, suggestion, &writes);
       meeting.set_suggestion_id(suggestion.id());
       meeting.set_suggestion_state(suggestion.state());
     }
