@@ -532,6 +532,9 @@ v1::Agenda MakeAgenda(const ServiceContext& ctx, const Caller& caller,
                                        m.quality());
       }
       m.set_quality(quality);
+      // Further topics have no explanation to redact against.
+      for (int i = 1; i < m.topics_size(); ++i)
+        m.mutable_topics(i)->clear_score();
     }
     *agenda.add_meetings() = std::move(m);
   }
@@ -540,6 +543,10 @@ v1::Agenda MakeAgenda(const ServiceContext& ctx, const Caller& caller,
       continue;
     }
     *agenda.add_participants() = part;
+  }
+  if (!caller.is_staff()) {
+    // The event's total includes other pairs' unredacted qualities.
+    agenda.mutable_event()->mutable_plan()->clear_total_quality();
   }
   FillNames(ctx, &agenda);
   return agenda;
@@ -674,6 +681,7 @@ grpc::Status EventServiceImpl::GetEvent(grpc::ServerContext* context,
   if (!MaySeeEvent(caller, *ctx_->store, *response)) {
     return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
   }
+  if (!caller.is_staff()) response->mutable_plan()->clear_total_quality();
   return grpc::Status::OK;
 }
 
@@ -701,7 +709,9 @@ grpc::Status EventServiceImpl::ListEvents(grpc::ServerContext* context,
           response->set_next_page_token(response->events(size - 1).id());
           return false;
         }
-        *response->add_events() = e;
+        v1::DockingEvent* out = response->add_events();
+        *out = e;
+        if (!caller.is_staff()) out->mutable_plan()->clear_total_quality();
         return true;
       });
   return ToGrpcStatus(s);
@@ -981,7 +991,16 @@ grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
           "); cancel participants or meetings to re-plan instead")));
     }
   }
-  ASSIGN_OR_RETURN_GRPC(Problem problem, BuildProblem(*ctx_, data, {}));
+  // A pair whose meeting was cancelled is not planned again, even afresh.
+  std::set<std::pair<std::string, std::string>> cancelled_pairs;
+  for (const auto& m : data.meetings) {
+    if (m.status() == v1::MEETING_CANCELLED) {
+      cancelled_pairs.insert(
+          {m.company_organisation_id(), m.holder_organisation_id()});
+    }
+  }
+  ASSIGN_OR_RETURN_GRPC(Problem problem,
+                        BuildProblem(*ctx_, data, cancelled_pairs));
   const absl::Time solve_start = absl::Now();
   ASSIGN_OR_RETURN_GRPC(const matcher::EventPlan plan,
                         matcher::PlanEvent(problem.input));
@@ -997,11 +1016,20 @@ grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
   v1::DockingEvent& e = data.event;
   const int version = e.plan().version() + 1;
   storage::WriteSet writes(caller.Audit("EventService.PlanEvent"));
-  for (const auto& old : data.meetings) {
-    writes.Delete(EntityKind::kMeeting, MeetingKey(e.id(), old.id()));
-  }
-  data.meetings.clear();
+  // Scheduled meetings are replaced; cancelled ones stay on record, and new
+  // meeting ids continue after them.
   int number = 0;
+  std::vector<v1::Meeting> kept_on_record;
+  for (auto& old : data.meetings) {
+    number = std::max(number, MeetingNumber(old.id()));
+    if (old.status() == v1::MEETING_CANCELLED) {
+      kept_on_record.push_back(std::move(old));
+    } else {
+      writes.Delete(EntityKind::kMeeting, MeetingKey(e.id(), old.id()));
+    }
+  }
+  data.meetings = std::move(kept_on_record);
+  if (data.meetings.empty()) number = 0;
   for (const auto& planned : plan.meetings) {
     v1::Meeting m =
         MakeMeeting(e, problem, planned, MeetingId(++number), version, why);
@@ -1038,6 +1066,7 @@ absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
                                           const std::set<std::string>& cancel,
                                           const std::string& reason,
                                           storage::WriteSet* writes) {
+  const absl::Time started = absl::Now();
   v1::DockingEvent& e = data.event;
   v1::ReplanResponse response;
   std::set<std::string> cancelled_orgs;
@@ -1149,6 +1178,7 @@ absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
   summary->set_added(static_cast<int>(added.size()));
   summary->set_cancelled(response.cancelled_meeting_ids_size());
   summary->set_solve_ms(solve_ms);
+  summary->set_total_ms(absl::ToDoubleMilliseconds(absl::Now() - started));
   summary->set_optimality(
       "re-plan: every surviving meeting kept in its slot and at its table; "
       "freed places filled by a maximum-weight matching of the remaining "

@@ -982,6 +982,23 @@ TEST_F(EventCancellationTest, ReplanKeepsSurvivingMeetingsInPlace) {
   s = CancelParticipation(*admin_, id, gone, "", &replan);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << "already cancelled: " << Describe(s);
+
+  // Planning afresh keeps the cancellations: the cancelled meetings stay on
+  // record, their pairs are not planned again, new ids follow the old ones.
+  const v1::Agenda fresh = MustPlan(*admin_, id);
+  ExpectFeasible(fresh, refused);
+  EXPECT_EQ(FindPair(fresh, pair.first, pair.second), nullptr);
+  ASSERT_NE(FindMeeting(fresh, target.id()), nullptr);
+  EXPECT_EQ(FindMeeting(fresh, target.id())->status(), v1::MEETING_CANCELLED);
+  int highest_before = 0, lowest_new = 1 << 30;
+  for (const auto& m : last.meetings()) {
+    highest_before = std::max(highest_before, std::stoi(m.id().substr(1)));
+  }
+  for (const auto& m : Scheduled(fresh)) {
+    EXPECT_NE(m.company_organisation_id(), gone);
+    lowest_new = std::min(lowest_new, std::stoi(m.id().substr(1)));
+  }
+  EXPECT_GT(lowest_new, highest_before);
 }
 
 TEST_F(EventCancellationTest, ReplanOnTheWiderEventKeepsEveryConstraint) {
