@@ -12,7 +12,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "matcher/ipc_code.h"
 #include "matcher/ranking.h"
 
@@ -53,18 +52,20 @@ absl::Status XapianError(const Xapian::Error& e, absl::string_view what) {
 }
 
 // Runs `read(fresh)` again while it fails with ABORTED (the index moved on
-// under it); retries read from a reader reopened at the newest revision.
+// under it), from a reader reopened at the newest revision. The last try
+// holds `gate` shared, which Commit takes exclusively: no commit can
+// overtake it, so a reader under a busy writer still finishes.
 template <typename Read>
-auto ReadWithRetry(const Read& read) -> decltype(read(false)) {
-  constexpr int kAttempts = 8;
+auto ReadWithRetry(absl::Mutex& gate, const Read& read)
+    -> decltype(read(false)) {
+  constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
-    auto result = read(/*fresh=*/attempt > 1);
-    if (result.ok() || !absl::IsAborted(result.status()) ||
-        attempt == kAttempts) {
-      return result;
+    if (attempt == kAttempts) {
+      absl::ReaderMutexLock no_commits(&gate);
+      return read(/*fresh=*/true);
     }
-    // Let the commit that moved the index finish announcing itself.
-    absl::SleepFor(absl::Milliseconds(attempt));
+    auto result = read(/*fresh=*/attempt > 1);
+    if (result.ok() || !absl::IsAborted(result.status())) return result;
   }
 }
 
@@ -432,6 +433,7 @@ absl::Status SearchIndex::RemoveDemand(const std::string& id) {
 absl::Status SearchIndex::Commit(uint64_t watermark) {
   try {
     writer_->set_metadata(kWatermarkKey, absl::StrCat(watermark));
+    absl::WriterMutexLock gate(&commit_gate_);  // see ReadWithRetry
     writer_->commit();
   } catch (const Xapian::Error& e) {
     return XapianError(e, "commit");
@@ -458,6 +460,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchDemands(
 absl::StatusOr<SearchResult> SearchIndex::Search(
     const TextSearch& search, const Xapian::Query& filter) const {
   return ReadWithRetry(
+      commit_gate_,
       [&](bool fresh) { return SearchOnce(search, filter, fresh); });
 }
 
@@ -557,6 +560,7 @@ absl::StatusOr<std::vector<std::vector<std::string>>>
 SearchIndex::MatchedPatentTerms(const TextSearch& search,
                                 const std::vector<std::string>& ids) const {
   return ReadWithRetry(
+      commit_gate_,
       [&](bool fresh) { return MatchedPatentTermsOnce(search, ids, fresh); });
 }
 

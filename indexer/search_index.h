@@ -130,6 +130,9 @@ class SearchIndex {
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   std::atomic<uint64_t> watermark_{0};
   std::atomic<uint64_t> generation_{0};  // bumped on every commit
+  // Commit holds it exclusively; a read overtaken twice by commits retries
+  // holding it shared, so it cannot be overtaken again.
+  mutable absl::Mutex commit_gate_;
 
   mutable absl::Mutex readers_mutex_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> idle_readers_
