@@ -1,9 +1,8 @@
 // gRPC handlers for docking events (对接活动) and point-to-point short lists
-// (events.proto). Planning itself is matcher/event_planner.h; this file
-// turns an event's participants into the planner's input (the ranking
-// engine's scores for every need × listing brought to the event, wishes
-// raised, refusals removed), stores the meetings, and moves suggestions
-// along the review workflow when meeting outcomes are recorded.
+// (events.proto): validation, who may do what, agendas as each role may see
+// them, and meeting outcomes moving suggestions along the review workflow.
+// Planning is matcher/event_planner.h (the optimisation) and
+// event_planning.h (from stored participants to meetings and back).
 //
 // Who may do what:
 // - Administrators everything. Commissioners manage events whose industry
@@ -23,11 +22,6 @@ namespace patentmatch {
 
 class EventServiceImpl final : public v1::EventService::Service {
  public:
-  // A wish raises a pair's quality by this much per side that states it.
-  static constexpr double kWishBonus = 0.25;
-  // Topics (need–patent pairs) kept per meeting.
-  static constexpr int kTopicsPerMeeting = 3;
-
   explicit EventServiceImpl(const ServiceContext* ctx) : ctx_(ctx) {}
 
   grpc::Status CreateEvent(grpc::ServerContext*, const v1::CreateEventRequest*,

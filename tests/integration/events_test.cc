@@ -64,7 +64,7 @@ constexpr char kL2b[] = "CN200000012A";
 constexpr char kL3a[] = "CN200000021A";
 constexpr char kL3b[] = "CN200000022A";
 
-constexpr double kWishBonus = 0.25;  // EventServiceImpl::kWishBonus
+constexpr double kWishBonus = 0.25;  // services/event_planning.h kWishBonus
 
 // Texts per subject. No character sequence is shared across subjects.
 constexpr char kBatteryNeed[] =

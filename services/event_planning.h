@@ -1,0 +1,116 @@
+// Docking events' stored form and the glue between it and the planner
+// (matcher/event_planner.h): loading an event with its participants,
+// preferences and meetings; turning them into the planner's input (the
+// ranking engine's score for every need × listing brought to the event,
+// wishes raised, refusals and cancelled pairs removed); turning the plan
+// into meetings with explanations; and re-planning around a cancellation
+// without moving any surviving meeting. The gRPC handlers are
+// event_service.cc.
+#ifndef PATENTMATCH_SERVICES_EVENT_PLANNING_H_
+#define PATENTMATCH_SERVICES_EVENT_PLANNING_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "matcher/event_planner.h"
+#include "patentmatch/v1/events.pb.h"
+#include "services/service_context.h"
+#include "storage/store.h"
+
+namespace patentmatch {
+
+// A wish raises a pair's quality by this much per side that states it.
+inline constexpr double kWishBonus = 0.25;
+// Topics (need–patent pairs) kept per meeting.
+inline constexpr int kTopicsPerMeeting = 3;
+
+// One event as stored: the event and its child entities.
+struct EventData {
+  v1::DockingEvent event;
+  std::vector<v1::EventParticipant> participants;
+  std::vector<v1::PairPreference> preferences;
+  std::vector<v1::Meeting> meetings;
+};
+
+absl::StatusOr<EventData> LoadEvent(const storage::Store& store,
+                                    absl::string_view id);
+const v1::EventParticipant* FindParticipant(const EventData& data,
+                                            absl::string_view org);
+std::string ParticipantKey(absl::string_view event, absl::string_view org);
+std::string PreferenceKey(absl::string_view event, absl::string_view company,
+                          absl::string_view holder);
+std::string MeetingKey(absl::string_view event, absl::string_view meeting);
+
+// "HH:MM" at the start (or end) of 0-based `slot0`.
+std::string SlotClock(const v1::DockingEvent& e, int slot0, bool end);
+
+struct Topic {
+  std::string demand_id;
+  std::string patent_id;
+  double score = 0;
+  double relevance = 0;
+};
+
+struct Pair {
+  int company = 0;
+  int holder = 0;
+  double quality = 0;
+  bool wished = false;
+  std::vector<Topic> topics;  // best first
+};
+
+struct Problem {
+  matcher::PlanInput input;
+  std::vector<std::string> companies;  // organisation ids, by index
+  std::vector<std::string> holders;
+  std::vector<Pair> pairs;  // parallel to input.candidates
+  std::map<std::pair<std::string, std::string>, int> pair_of;  // (c, h)
+  absl::flat_hash_map<std::string, v1::Demand> demands;
+  absl::flat_hash_map<std::string, v1::PatentListing> listings;
+  int refused = 0;
+  int wished = 0;
+};
+
+// The planner's input for `data`. `excluded`: (company, holder) pairs that
+// must not meet (their meeting was cancelled). Cancelled participants take
+// part with limit 0.
+absl::StatusOr<Problem> BuildProblem(
+    const ServiceContext& ctx, const EventData& data,
+    const std::set<std::pair<std::string, std::string>>& excluded);
+
+// The explanation of each chosen pair's best topic, one search per need.
+absl::Status ExplainTopics(
+    const ServiceContext& ctx, const Problem& p, const std::vector<int>& chosen,
+    absl::flat_hash_map<int, v1::Explanation>* explanations);
+
+// "M0001".
+std::string MeetingId(int number);
+int MeetingNumber(const std::string& id);
+
+v1::Meeting MakeMeeting(const v1::DockingEvent& e, const Problem& p,
+                        const matcher::PlannedMeeting& planned,
+                        const std::string& id, int version,
+                        const absl::flat_hash_map<int, v1::Explanation>& why);
+
+// What the plan's optimality is, in words.
+std::string Optimality(const Problem& p);
+
+// Re-plans `*data` (already holding the cancellation) keeping every
+// scheduled meeting not in `cancel` in place; cancelled meetings get
+// `reason`. Updates `*data` and adds every write to `writes`. The
+// response's agenda is left for the caller (it depends on who asks).
+absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
+                                          EventData* data,
+                                          const std::set<std::string>& cancel,
+                                          const std::string& reason,
+                                          storage::WriteSet* writes);
+
+}  // namespace patentmatch
+
+#endif  // PATENTMATCH_SERVICES_EVENT_PLANNING_H_
