@@ -982,6 +982,7 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
   storage::WriteSet writes(audit);
   meeting.set_outcome(request->outcome());
   meeting.set_outcome_note(request->note());
+  meeting.clear_suggestion_note();  // a note from an earlier recording is stale
 
   // Move the best topic's suggestion towards the outcome.
   const v1::SuggestionState target = TargetOf(request->outcome());
@@ -997,6 +998,14 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
       if (!demand.ok() || !listing.ok()) {
         meeting.set_suggestion_note(
             "the need or listing no longer exists; no suggestion moved");
+      } else if (caller.is_commissioner() && !caller.CoversDemand(*demand)) {
+        // The event is in the caller's scope but this need is not: the
+        // review queue outside it belongs to other commissioners.
+        meeting.set_suggestion_note(absl::StrCat(
+            "need ", demand->id(), " (industry '", demand->industry(),
+            "') is outside the scope of account ", caller.id(),
+            "; no suggestion created (an administrator or a commissioner "
+            "covering it can record this outcome again)"));
       } else {
         suggestion = NewSuggestion(*demand, *listing, topic.score(),
                                    meeting.explanation(), "event", audit, now);

@@ -472,6 +472,9 @@ int Outcome(Connection& conn, const Args& args) {
         EnumLabel(v1::SuggestionState_descriptor(), resp.suggestion_state())
             .c_str());
   }
+  if (!resp.suggestion_note().empty()) {
+    std::printf("  note: %s\n", resp.suggestion_note().c_str());
+  }
   return kExitOk;
 }
 

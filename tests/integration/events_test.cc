@@ -1208,6 +1208,62 @@ TEST_F(EventOutcomeTest, OutcomesMoveSuggestionsAlong) {
             v1::MEETING_OUTCOME_UNSPECIFIED);
 }
 
+// A company whose need is in another industry takes part in the event (its
+// only open need comes with it). The event's commissioner records the
+// meeting's outcome, but the need is outside their scope: no suggestion is
+// created in another commissioner's queue, and the meeting says why. An
+// administrator then records it and the suggestion follows the outcome.
+TEST_F(EventOutcomeTest, OutcomeOutsideTheCommissionersScopeCreatesNothing) {
+  constexpr char kC5[] = "ev-c5-storage";
+  RegisterOrg(*server_, kC5, "恩平储能电池有限公司（样例）",
+              v1::PRIVATE_COMPANY, v1::ENPING);
+  const std::string n5 = MustSubmitNeed(*admin_, {kC5,
+                                                  "储能锂电池正极材料",
+                                                  kBatteryNeed2,
+                                                  kOtherIndustry,
+                                                  {v1::LICENCE_ORDINARY},
+                                                  "13800000000",
+                                                  "need@example.com"})
+                             .id();
+  v1::DockingEvent spec = EventSpec("新材料对接会（样例）");
+  const std::string id = MustCreateEvent(*comm_in_.client, spec).id();
+  auto c5 = MustRegister(*admin_, id, kC5, v1::COMPANY_SIDE);
+  ASSERT_EQ(c5.demand_ids_size(), 1);
+  EXPECT_EQ(c5.demand_ids(0), n5);
+  MustRegister(*admin_, id, kH1, v1::HOLDER_SIDE);
+  const v1::Agenda agenda = MustPlan(*comm_in_.client, id);
+  const v1::Meeting* meeting = FindPair(agenda, kC5, kH1);
+  ASSERT_NE(meeting, nullptr);
+  ASSERT_GT(meeting->topics_size(), 0);
+  ASSERT_EQ(meeting->topics(0).demand_id(), n5);
+  const std::string sug_id =
+      absl::StrCat(n5, ":", meeting->topics(0).patent_id());
+
+  v1::Meeting m;
+  grpc::Status s = RecordOutcome(*comm_in_.client, id, meeting->id(),
+                                 v1::MEETING_NO_INTEREST, &m, "不合适");
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(m.outcome(), v1::MEETING_NO_INTEREST);
+  EXPECT_TRUE(m.suggestion_id().empty()) << m.suggestion_id();
+  EXPECT_TRUE(absl::StrContains(m.suggestion_note(), "outside the scope"))
+      << m.suggestion_note();
+  EXPECT_TRUE(absl::StrContains(m.suggestion_note(), n5)) << m.suggestion_note();
+  v1::Suggestion sug;
+  s = GetSuggestion(*admin_, sug_id, &sug);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
+
+  // An administrator may: the new suggestion goes all the way to NO_DEAL.
+  s = RecordOutcome(*admin_, id, meeting->id(), v1::MEETING_NO_INTEREST, &m,
+                    "不合适");
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(m.suggestion_id(), sug_id);
+  EXPECT_EQ(m.suggestion_state(), v1::NO_DEAL);
+  EXPECT_TRUE(m.suggestion_note().empty()) << m.suggestion_note();
+  ASSERT_TRUE(GetSuggestion(*admin_, sug_id, &sug).ok());
+  EXPECT_EQ(sug.state(), v1::NO_DEAL);
+  EXPECT_EQ(sug.no_deal_reason(), "不合适");
+}
+
 // ---------------------------------------------------------------------------
 // 5. Persistence
 // ---------------------------------------------------------------------------
