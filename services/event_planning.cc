@@ -130,7 +130,10 @@ absl::StatusOr<Problem> BuildProblem(
         if (!ranked.ok()) return ranked.status();
         for (const auto& r : *ranked) {
           auto h = holder_of_listing.find(r.listing.id());
-          if (h == holder_of_listing.end() || r.score <= 0) continue;
+          if (h == holder_of_listing.end() || r.score <= 0 ||
+              r.relevance < kMinTopicRelevance) {
+            continue;
+          }
           Pair& pair = pairs[{c, h->second}];
           pair.company = c;
           pair.holder = h->second;

@@ -52,8 +52,22 @@ absl::StatusOr<std::vector<MatchEngine::RankedPatent>> MatchEngine::RankPatents(
   auto hits = index_->SearchPatents(SearchFor(need, candidates), active_only);
   if (!hits.ok()) return hits.status();
 
+  // Text relevance is relative to the best match in the whole index: a
+  // filter (an industry, an event's listings) narrows the candidates but
+  // does not rescale them, so the best of a set that does not address the
+  // need is not scored as a perfect fit. BM25 weights do not depend on the
+  // filter, so the two searches' weights compare.
   double best = 0;
   for (const auto& h : hits->hits) best = std::max(best, h.relevance);
+  v1::PatentFilter whole_index;
+  whole_index.set_include_inactive(false);
+  v1::PatentFilter restriction = active_only;
+  restriction.clear_include_inactive();
+  if (restriction.ByteSizeLong() > 0 && !hits->hits.empty()) {
+    auto top = index_->SearchPatents(SearchFor(need, 1), whole_index);
+    if (!top.ok()) return top.status();
+    for (const auto& h : top->hits) best = std::max(best, h.relevance);
+  }
   const absl::CivilDay today = Today();
   const matcher::RankingWeights weights = this->weights();
 

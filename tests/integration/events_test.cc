@@ -687,6 +687,42 @@ TEST_F(EventPlanningTest, CapacityBindsAndTheBestMeetingsAreKept) {
   }
 }
 
+// A need with nothing in the event that addresses it gets no meeting: its
+// best match among the event's listings (one that shares the word 电池 and
+// nothing else) is weighed against the best match in the whole index (H1's
+// cathode patents, not at this event), not against the event's own best.
+TEST_F(EventPlanningTest, ANeedWithNoFitAtTheEventGetsNoMeeting) {
+  constexpr char kWeak[] = "CN200000023A";
+  auto weak = Listing(kWeak, "印染废水处理设备的电池供电装置",
+                      "印染废水处理设备由电池供电，便于野外排污口使用。", kH3,
+                      {v1::LICENCE_ORDINARY, v1::TRANSFER});
+  weak.add_industry_tags(kIndustry);
+  CreatePatent(*admin_, weak);
+  const std::string id =
+      MustCreateEvent(*comm_in_.client, EventSpec("印染专场（样例）")).id();
+  MustRegister(*admin_, id, kC1, v1::COMPANY_SIDE);  // battery need only
+  MustRegister(*admin_, id, kC3, v1::COMPANY_SIDE, {n3_water_});
+  MustRegister(*admin_, id, kH3, v1::HOLDER_SIDE, {}, {kL3a, kWeak});
+  const v1::Agenda agenda = MustPlan(*admin_, id);
+  EXPECT_EQ(FindPair(agenda, kC1, kH3), nullptr)
+      << "a shared word is no reason to meet: " << agenda.ShortDebugString();
+  const v1::Meeting* water = FindPair(agenda, kC3, kH3);
+  ASSERT_NE(water, nullptr);
+  EXPECT_EQ(water->topics(0).patent_id(), kL3a);
+  EXPECT_EQ(agenda.event().plan().meetings(), 1);
+
+  // The whole index's best for the battery need is not at the event; had
+  // it been, the pair would meet.
+  const std::string with_h1 =
+      MustCreateEvent(*comm_in_.client, EventSpec("电池专场（样例）")).id();
+  MustRegister(*admin_, with_h1, kC1, v1::COMPANY_SIDE);
+  MustRegister(*admin_, with_h1, kH1, v1::HOLDER_SIDE);
+  MustRegister(*admin_, with_h1, kH3, v1::HOLDER_SIDE, {}, {kWeak});
+  const v1::Agenda both = MustPlan(*admin_, with_h1);
+  EXPECT_NE(FindPair(both, kC1, kH1), nullptr);
+  EXPECT_EQ(FindPair(both, kC1, kH3), nullptr);
+}
+
 // ---------------------------------------------------------------------------
 // 2. Agendas and roles
 // ---------------------------------------------------------------------------
