@@ -52,6 +52,15 @@ absl::Status CheckManage(const Caller& caller, const v1::DockingEvent& e) {
       "only administrators and commissioners may manage event ", e.id()));
 }
 
+// What members do not see of a plan: the total includes other pairs'
+// qualities, and the counts tell a holder that some company refused it.
+void HideTotals(v1::PlanSummary* plan) {
+  plan->clear_total_quality();
+  plan->clear_candidate_pairs();
+  plan->clear_wished_pairs();
+  plan->clear_refused_pairs();
+}
+
 bool MayManage(const Caller& caller, const v1::DockingEvent& e) {
   return CheckManage(caller, e).ok();
 }
@@ -234,10 +243,7 @@ v1::Agenda MakeAgenda(const ServiceContext& ctx, const Caller& caller,
     }
     *agenda.add_participants() = part;
   }
-  if (!caller.is_staff()) {
-    // The event's total includes other pairs' unredacted qualities.
-    agenda.mutable_event()->mutable_plan()->clear_total_quality();
-  }
+  if (!caller.is_staff()) HideTotals(agenda.mutable_event()->mutable_plan());
   FillNames(ctx, &agenda);
   return agenda;
 }
@@ -371,7 +377,7 @@ grpc::Status EventServiceImpl::GetEvent(grpc::ServerContext* context,
   if (!MaySeeEvent(caller, *ctx_->store, *response)) {
     return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
   }
-  if (!caller.is_staff()) response->mutable_plan()->clear_total_quality();
+  if (!caller.is_staff()) HideTotals(response->mutable_plan());
   return grpc::Status::OK;
 }
 
@@ -401,7 +407,7 @@ grpc::Status EventServiceImpl::ListEvents(grpc::ServerContext* context,
         }
         v1::DockingEvent* out = response->add_events();
         *out = e;
-        if (!caller.is_staff()) out->mutable_plan()->clear_total_quality();
+        if (!caller.is_staff()) HideTotals(out->mutable_plan());
         return true;
       });
   return ToGrpcStatus(s);

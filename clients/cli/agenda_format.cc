@@ -94,8 +94,13 @@ std::string EventScope(const v1::DockingEvent& e) {
 }
 
 std::string PlanLine(const v1::PlanSummary& p) {
-  return absl::StrFormat("plan v%d: %s, total quality %.3f", p.version(),
-                         Counted(p.meetings(), "meeting"), p.total_quality());
+  std::string line = absl::StrFormat("plan v%d: %s", p.version(),
+                                     Counted(p.meetings(), "meeting"));
+  // Members' agendas come without the total.
+  if (p.total_quality() > 0) {
+    absl::StrAppendFormat(&line, ", total quality %.3f", p.total_quality());
+  }
+  return line;
 }
 
 // The organisation an agenda is about, or nullptr for the whole event.

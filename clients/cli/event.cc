@@ -62,10 +62,13 @@ absl::StatusOr<int32_t> GetInt32(const Args& args, const std::string& name,
 void PrintPlanSummary(const v1::PlanSummary& p) {
   Field("plan version", absl::StrCat(p.version()));
   Field("meetings", absl::StrCat(p.meetings()));
-  Field("total quality", absl::StrFormat("%.3f", p.total_quality()));
-  Field("candidate pairs",
-        absl::StrFormat("%d (%d wished, %d refused)", p.candidate_pairs(),
-                        p.wished_pairs(), p.refused_pairs()));
+  // Members get neither (the server leaves them out).
+  if (p.total_quality() > 0 || p.candidate_pairs() > 0) {
+    Field("total quality", absl::StrFormat("%.3f", p.total_quality()));
+    Field("candidate pairs",
+          absl::StrFormat("%d (%d wished, %d refused)", p.candidate_pairs(),
+                          p.wished_pairs(), p.refused_pairs()));
+  }
   Field("solved in", absl::StrFormat("%.1f ms (%.1f ms with scoring)",
                                      p.solve_ms(), p.total_ms()));
   Field("optimality", p.optimality());

@@ -759,6 +759,21 @@ TEST_F(EventRolesTest, StaffSeeEverythingMembersTheirOwn) {
   }
   ASSERT_EQ(own.participants_size(), 1);
   EXPECT_EQ(own.participants(0).organisation_id(), kC2);
+  // The plan's totals are staff's: they include other pairs' qualities,
+  // and the refusal count would tell H1 that a company refused it.
+  EXPECT_GT(planned.event().plan().candidate_pairs(), 0);
+  EXPECT_EQ(planned.event().plan().refused_pairs(), 1);
+  {
+    v1::DockingEvent seen;
+    ASSERT_TRUE(GetEvent(M(kH1), id, &seen).ok());
+    for (const v1::PlanSummary& plan : {own.event().plan(), seen.plan()}) {
+      EXPECT_EQ(plan.meetings(), planned.event().plan().meetings());
+      EXPECT_EQ(plan.total_quality(), 0);
+      EXPECT_EQ(plan.candidate_pairs(), 0);
+      EXPECT_EQ(plan.wished_pairs(), 0);
+      EXPECT_EQ(plan.refused_pairs(), 0);
+    }
+  }
   own = MustGetAgenda(M(kH3), id, kH3);
   EXPECT_EQ(own.meetings_size(), CountFor(planned, kH3));
   for (const auto& m : own.meetings()) {

@@ -212,6 +212,17 @@ TEST(AgendaTextTest, ParticipantAgendaShowsOnlyItsMeetings) {
   EXPECT_EQ(seen[1]->id(), "M0003");
 }
 
+TEST(AgendaTextTest, TotalQualityOnlyWhenTheServerSentIt) {
+  v1::Agenda a = SampleAgenda();
+  EXPECT_THAT(AgendaText(a), HasSubstr("plan v1: 2 meetings\n"))
+      << "a member's agenda comes without the total";
+  EXPECT_THAT(AgendaText(a), Not(HasSubstr("total quality")));
+  a.mutable_event()->mutable_plan()->set_total_quality(1.5);
+  EXPECT_THAT(AgendaText(a),
+              HasSubstr("plan v1: 2 meetings, total quality 1.500"));
+  EXPECT_THAT(AgendaHtml(a), HasSubstr("total quality 1.500"));
+}
+
 TEST(AgendaTextTest, OutcomeShowsWhereTheSuggestionMoved) {
   v1::Agenda a = SampleAgenda();
   a.mutable_meetings(0)->set_outcome(v1::MEETING_DEAL);
