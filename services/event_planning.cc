@@ -179,9 +179,13 @@ absl::StatusOr<Problem> BuildProblem(
                 return std::tie(a.demand_id, a.patent_id) <
                        std::tie(b.demand_id, b.patent_id);
               });
-    if (pair.topics.size() > kTopicsPerMeeting) {
-      pair.topics.resize(kTopicsPerMeeting);
+    // Further topics only when they are worth part of the meeting's time:
+    // at least half the best one's score.
+    size_t keep = std::min<size_t>(pair.topics.size(), kTopicsPerMeeting);
+    for (size_t i = 1; i < keep; ++i) {
+      if (pair.topics[i].score < 0.5 * pair.topics[0].score) keep = i;
     }
+    pair.topics.resize(keep);
     if (!pair.topics.empty()) pair.quality += pair.topics[0].score;
     if (!(pair.quality > 0)) continue;
     if (pair.wished) ++p.wished;

@@ -378,6 +378,12 @@ void ExpectFeasible(const v1::Agenda& agenda,
         << where;
     EXPECT_FALSE(m.company_name().empty()) << where;
     EXPECT_FALSE(m.holder_name().empty()) << where;
+    // Topics: best first, at most three, none under half the best.
+    EXPECT_LE(m.topics_size(), 3) << where;
+    for (int i = 1; i < m.topics_size(); ++i) {
+      EXPECT_LE(m.topics(i).score(), m.topics(i - 1).score()) << where;
+      EXPECT_GE(m.topics(i).score(), 0.5 * m.topics(0).score()) << where;
+    }
   }
   for (const auto& [org, n] : count) {
     ASSERT_TRUE(limit.count(org)) << org << " meets but is not registered";
