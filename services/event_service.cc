@@ -131,7 +131,10 @@ std::vector<v1::FieldError> ValidateEvent(v1::DockingEvent* e) {
   if (auto date = NormaliseDate(e->date())) {
     e->set_date(*date);
   } else {
-    add("date", e->date().empty() ? "is required" : "must be YYYY-MM-DD");
+    add("date", e->date().empty()
+                    ? "is required"
+                    : absl::StrCat("'", e->date(),
+                                   "' is not a calendar date (YYYY-MM-DD)"));
   }
   if (e->start_time().empty()) e->set_start_time("09:00");
   if (!ValidClock(e->start_time())) add("start_time", "must be HH:MM");

@@ -256,11 +256,29 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* desc,
     if (c == '-' || c == ' ') c = '_';
   }
   std::vector<const google::protobuf::EnumValueDescriptor*> partial;
+  // The words a user types: without a prefix every value shares
+  // ("meeting_deal" is offered as "deal"), as the usage lines spell them.
+  std::string prefix;
+  bool first = true;
+  for (int i = 0; i < desc->value_count(); ++i) {
+    const std::string& name = desc->value(i)->name();
+    if (desc->value(i)->number() == 0) continue;
+    if (first) {
+      const size_t underscore = name.find('_');
+      if (underscore != std::string::npos) {
+        prefix = name.substr(0, underscore + 1);
+      }
+      first = false;
+    } else if (!absl::StartsWith(name, prefix)) {
+      prefix.clear();
+    }
+  }
   std::vector<std::string> names;
   for (int i = 0; i < desc->value_count(); ++i) {
     const auto* v = desc->value(i);
     if (v->number() == 0) continue;  // "unspecified" is never asked for
-    names.push_back(absl::AsciiStrToLower(v->name()));
+    names.push_back(
+        absl::AsciiStrToLower(absl::StripPrefix(v->name(), prefix)));
     if (v->name() == want) return v->number();
     if (absl::EndsWith(v->name(), absl::StrCat("_", want)) ||
         absl::StartsWith(v->name(), absl::StrCat(want, "_"))) {

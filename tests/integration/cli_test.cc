@@ -223,6 +223,20 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("patent import"), std::string::npos);
   EXPECT_EQ(Run({"health"}).exit_code, 0);
+  // An unknown enum word lists the words the usage line offers ("deal",
+  // not "meeting_deal"); a value without a shared prefix is listed whole.
+  CliResult outcome =
+      Run({"event", "outcome", "EV000001", "M0001", "--outcome=great"});
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_NE(outcome.err.find("unknown value 'great'; one of: no_interest, "
+                             "follow_up, negotiating, deal, no_show"),
+            std::string::npos)
+      << outcome.err;
+  CliResult role = Run({"token", "issue", "--role=king", "--name=x"});
+  EXPECT_EQ(role.exit_code, 2);
+  EXPECT_NE(role.err.find("administrator, commissioner, organisation_member"),
+            std::string::npos)
+      << role.err;
 }
 
 // Reads the first `n` JSON lines of a file.
