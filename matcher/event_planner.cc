@@ -619,13 +619,35 @@ std::vector<int> PlaceNewMeetings(const PlanInput& in, Occupancy occupancy,
   return slot_of;
 }
 
-// Numbers tables in each slot: the new meetings of a slot, by holder then
-// company, take the lowest tables that kept meetings leave free.
+// Numbers tables in each slot, around the kept meetings' tables. Holders
+// stay put and companies walk: a holder keeps the table of its first
+// meeting (its home) whenever that is free, and a holder without one yet
+// takes the lowest free table that is nobody's home, so with no more
+// holders than tables every holder keeps one table all event (a fresh
+// plan). Otherwise the lowest free table.
 void NumberTables(const PlanInput& in, const std::vector<PlannedMeeting>& kept,
                   std::vector<PlannedMeeting>* added) {
-  std::vector<std::vector<int>> taken(in.slots);
-  for (const PlannedMeeting& m : kept) taken[m.slot].push_back(m.table);
-  for (auto& tables : taken) std::sort(tables.begin(), tables.end());
+  std::vector<std::vector<bool>> busy(in.slots,
+                                      std::vector<bool>(in.tables, false));
+  std::vector<int> home(in.holder_limits.size(), -1);
+  std::vector<bool> is_home(in.tables, false);
+  std::vector<const PlannedMeeting*> by_time;
+  for (const PlannedMeeting& m : kept) {
+    busy[m.slot][m.table] = true;
+    by_time.push_back(&m);
+  }
+  std::sort(by_time.begin(), by_time.end(),
+            [](const PlannedMeeting* a, const PlannedMeeting* b) {
+              return std::make_pair(a->slot, a->table) <
+                     std::make_pair(b->slot, b->table);
+            });
+  for (const PlannedMeeting* m : by_time) {
+    int& h = home[in.candidates[m->candidate].holder];
+    if (h < 0 && !is_home[m->table]) {
+      h = m->table;
+      is_home[h] = true;
+    }
+  }
   std::sort(added->begin(), added->end(),
             [&](const PlannedMeeting& a, const PlannedMeeting& b) {
               const CandidatePair& pa = in.candidates[a.candidate];
@@ -633,21 +655,43 @@ void NumberTables(const PlanInput& in, const std::vector<PlannedMeeting>& kept,
               return std::make_tuple(a.slot, pa.holder, pa.company) <
                      std::make_tuple(b.slot, pb.holder, pb.company);
             });
-  int slot = -1;
-  int table = 0;
-  size_t skip = 0;  // next entry of taken[slot]
-  for (PlannedMeeting& m : *added) {
-    if (m.slot != slot) {
-      slot = m.slot;
-      table = 0;
-      skip = 0;
+  for (size_t begin = 0; begin < added->size();) {
+    const int slot = (*added)[begin].slot;
+    size_t end = begin;
+    while (end < added->size() && (*added)[end].slot == slot) ++end;
+    std::vector<bool>& taken = busy[slot];
+    // Holders at home first, so nobody else takes a home table.
+    std::vector<PlannedMeeting*> rest;
+    for (size_t i = begin; i < end; ++i) {
+      PlannedMeeting& m = (*added)[i];
+      const int h = home[in.candidates[m.candidate].holder];
+      if (h >= 0 && !taken[h]) {
+        m.table = h;
+        taken[h] = true;
+      } else {
+        rest.push_back(&m);
+      }
     }
-    const std::vector<int>& busy = taken[slot];
-    while (skip < busy.size() && busy[skip] == table) {
-      ++table;
-      ++skip;
+    for (PlannedMeeting* m : rest) {
+      int pick = -1;
+      for (int t = 0; t < in.tables; ++t) {
+        if (taken[t]) continue;
+        if (!is_home[t]) {
+          pick = t;
+          break;
+        }
+        if (pick < 0) pick = t;
+      }
+      // The plan puts at most `tables` meetings in a slot, so one is free.
+      m->table = pick;
+      taken[pick] = true;
+      int& h = home[in.candidates[m->candidate].holder];
+      if (h < 0 && !is_home[pick]) {
+        h = pick;
+        is_home[pick] = true;
+      }
     }
-    m.table = table++;
+    begin = end;
   }
 }
 
