@@ -435,7 +435,7 @@ grpc::Status ReviewServiceImpl::WatchSuggestions(
     grpc::ServerContext* context, const v1::WatchSuggestionsRequest* request,
     grpc::ServerWriter<v1::SuggestionNotice>* writer) {
   ASSIGN_OR_RETURN_GRPC(
-      const Caller caller,
+      Caller caller,
       ctx_->access->Authorize(*context, kAnyRole, "watch suggestions"));
   if (request->max_notices() < 0) {
     return ToGrpcStatus(
@@ -449,6 +449,13 @@ grpc::Status ReviewServiceImpl::WatchSuggestions(
   int sent = 0;
   std::vector<v1::SuggestionNotice> batch;
   while (!context->IsCancelled() && !ctx_->stopping.load()) {
+    // The token again on every round (an in-memory lookup): a watch opened
+    // before its token was revoked ends within the round, and sends
+    // nothing after the revocation.
+    auto still = ctx_->access->Authorize(*context, kAnyRole,
+                                         "watch suggestions");
+    if (!still.ok()) return ToGrpcStatus(still.status());
+    caller = std::move(*still);
     batch.clear();
     absl::Status s = ctx_->store->ReadNotices(position, 256, &batch);
     if (!s.ok()) return ToGrpcStatus(s);

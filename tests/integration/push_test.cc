@@ -479,6 +479,41 @@ TEST_F(PushTest, PushStatusWaitsUntilCaughtUpAndCounts) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A watch opened with a token that is later revoked ends with
+// UNAUTHENTICATED, and delivers nothing created after the revocation.
+TEST_F(PushTest, RevokingATokenEndsItsWatch) {
+  Identity energy =
+      Commissioner(server_, "新能源特派员（样例）", {"新能源"}, {});
+  Import(server_, {Tagged(Listing("CN1001A", "一种高镍三元锂电池正极材料",
+                                  kBattery, "U1", {v1::LICENCE_OPEN}),
+                          "新能源")});
+  server_.AwaitPush();
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto reader = energy->reviews->WatchSuggestions(
+      &ctx, v1::WatchSuggestionsRequest());
+  Need("A", kBattery, "新能源");
+  server_.AwaitPush();
+  v1::SuggestionNotice notice;
+  ASSERT_TRUE(reader->Read(&notice)) << "the watch is live";
+  EXPECT_EQ(notice.kind(), v1::SUGGESTION_CREATED);
+
+  v1::RevokeTokenRequest revoke;
+  revoke.set_account_id(energy.account.id());
+  v1::Account revoked;
+  grpc::Status s = admin_->access->RevokeToken(Ctx().get(), revoke, &revoked);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  Need("C", kBattery, "新能源");  // a new suggestion in its scope
+  server_.AwaitPush();
+  std::vector<std::string> after;
+  while (reader->Read(&notice)) after.push_back(notice.suggestion().id());
+  EXPECT_TRUE(after.empty()) << after.front();
+  s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << Describe(s);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "revoked"))
+      << s.error_message();
+}
+
 TEST_F(PushTest, WatchingNeedsAToken) {
   Client anonymous(server_.Channel(""));
   grpc::ClientContext ctx;
