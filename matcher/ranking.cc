@@ -323,6 +323,13 @@ bool IsSuggestable(const v1::PatentListing& patent) {
   }
 }
 
+double TextRelevanceOf(const v1::Explanation& explanation) {
+  for (const auto& f : explanation.features()) {
+    if (f.feature() == "text_relevance") return f.value();
+  }
+  return 0;
+}
+
 v1::NeedQuery NeedQueryFromDemand(const v1::Demand& demand) {
   v1::NeedQuery need;
   need.set_text(demand.description());

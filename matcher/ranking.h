@@ -37,6 +37,19 @@ ScoredPair ScorePair(const v1::NeedQuery& need, const v1::PatentListing& patent,
                      const PairEvidence& evidence,
                      const RankingWeights& weights, absl::CivilDay today);
 
+// The least text relevance (relative to the best match for the need in the
+// whole index) at which a pair is put to people unasked: pushed into the
+// review queue, or given a docking-event meeting. `patentmatch eval`
+// reports it as below_floor (README, Retrieval quality): of the right
+// answers the dev set's queries find in their top 100, 1 of 58 need queries
+// and 45 of 2,802 keyphrase queries fall below it, and none (need) and 1
+// (keyphrase) of those found in the top 10. Pairs that share one generic
+// word (电池) fell at 0.33-0.37.
+inline constexpr double kMinProposedRelevance = 0.4;
+
+// The text relevance an explanation was scored with (0 if absent).
+double TextRelevanceOf(const v1::Explanation& explanation);
+
 // The need a stored demand expresses: its description as text, its title
 // added to its keywords (the company's own summary, weighted up).
 v1::NeedQuery NeedQueryFromDemand(const v1::Demand& demand);

@@ -131,7 +131,7 @@ absl::StatusOr<Problem> BuildProblem(
         for (const auto& r : *ranked) {
           auto h = holder_of_listing.find(r.listing.id());
           if (h == holder_of_listing.end() || r.score <= 0 ||
-              r.relevance < kMinTopicRelevance) {
+              r.relevance < matcher::kMinProposedRelevance) {
             continue;
           }
           Pair& pair = pairs[{c, h->second}];

@@ -27,11 +27,6 @@ namespace patentmatch {
 
 // A wish raises a pair's quality by this much per side that states it.
 inline constexpr double kWishBonus = 0.25;
-// A need–patent pair is a topic only when its text relevance (relative to
-// the best match for the need in the whole index) reaches this: a patent
-// that shares a word or two with the need is not worth a docking slot
-// however well its terms fit. A wish still brings a pair to the table.
-inline constexpr double kMinTopicRelevance = 0.2;
 // Topics (need–patent pairs) kept per meeting.
 inline constexpr int kTopicsPerMeeting = 3;
 

@@ -296,6 +296,11 @@ absl::Status PushWorker::RunBatch(bool* idle) {
       if (!ranked.ok()) return ranked.status();
       for (const auto& m : ranked->matches()) {
         if (!all_pairs && !patents.count(m.patent().id())) continue;
+        // Not pushed on a word or two in common (ranking.h).
+        if (matcher::TextRelevanceOf(m.explanation()) <
+            matcher::kMinProposedRelevance) {
+          continue;
+        }
         candidates.push_back({need, m.patent(), m.score(), m.explanation()});
       }
     }

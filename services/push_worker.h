@@ -7,7 +7,9 @@
 // background thread, after the index has caught up with each change so
 // rankings see it. A pair fits when the patent ranks among the need's
 // `top_k` best patents, the same list a commissioner's ProposeSuggestions
-// would give: reverse matching only picks which needs to re-rank. An
+// would give, and its text relevance reaches matcher::kMinProposedRelevance
+// (a patent sharing a word or two with the need is not pushed): reverse
+// matching only picks which needs to re-rank. An
 // incubation-pool company is matched by its profile in each of its
 // industries where it has stated no open need: every changed listing tagged
 // with that industry is scored for it (industry, region, deal

@@ -3,11 +3,15 @@
 // imports the corpus through ImportPatents (as `patent import` does), asks
 // SuggestForText for every query and prints one line:
 //
-//   R@1=0.576 R@10=0.820 R@50=0.895 MRR=0.662 p50_ms=3.1 p99_ms=12.4
+//   R@1=0.576 R@10=0.820 R@50=0.895 MRR=0.662 p50_ms=3.1 p99_ms=12.4 ...
+//   ... below_floor=1/58   (one line)
 //
 // R@k is the share of queries with a relevant id among the first k
 // suggestions; MRR is over the first 100; latencies are measured on the
-// client around each call. Progress and diagnostics go to stderr.
+// client around each call. below_floor counts the right answers found whose
+// text relevance is under matcher::kMinProposedRelevance, the floor under
+// which push and docking events never propose a pair: the share of real
+// fits that floor would lose. Progress and diagnostics go to stderr.
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +32,7 @@
 #include "clients/cli/importer.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "matcher/ranking.h"
 #include "patentmatch/v1/patentmatch.grpc.pb.h"
 #include "services/server.h"
 
@@ -178,7 +183,7 @@ int Eval(Connection& conn, const Args& args) {
                    args.Get("per_query").c_str());
       rc = kExitFailure;
     } else {
-      per_query << "qid\trank\tlatency_ms\ttop_id\n";
+      per_query << "qid\trank\trelevance\tlatency_ms\ttop_id\n";
     }
   }
 
@@ -186,6 +191,7 @@ int Eval(Connection& conn, const Args& args) {
     auto stub = v1::MatchService::NewStub(eval_conn.channel());
     const bool tty = isatty(STDERR_FILENO) != 0;
     int64_t hit1 = 0, hit10 = 0, hit50 = 0, failed = 0;
+    int64_t found = 0, below_floor = 0;
     double reciprocal_sum = 0;
     std::vector<double> latencies;
     const size_t n = queries->size();
@@ -213,11 +219,17 @@ int Eval(Connection& conn, const Args& args) {
       }
       latencies.push_back(ms);
       int rank = 0;
+      double relevance = 0;
       for (int r = 0; r < resp.matches_size(); ++r) {
         if (q.relevant.count(resp.matches(r).patent().id())) {
           rank = r + 1;
+          relevance = matcher::TextRelevanceOf(resp.matches(r).explanation());
           break;
         }
+      }
+      if (rank > 0) {
+        ++found;
+        if (relevance < matcher::kMinProposedRelevance) ++below_floor;
       }
       if (rank >= 1 && rank <= 1) ++hit1;
       if (rank >= 1 && rank <= 10) ++hit10;
@@ -225,6 +237,7 @@ int Eval(Connection& conn, const Args& args) {
       if (rank >= 1 && rank <= 100) reciprocal_sum += 1.0 / rank;
       if (per_query.is_open()) {
         per_query << q.qid << '\t' << rank << '\t'
+                  << absl::StrFormat("%.3f", relevance) << '\t'
                   << absl::StrFormat("%.2f", ms) << '\t'
                   << (resp.matches_size() > 0 ? resp.matches(0).patent().id()
                                               : "")
@@ -253,10 +266,18 @@ int Eval(Connection& conn, const Args& args) {
             stderr, "eval: --top=%lld: R@50 and MRR only see the first %lld\n",
             static_cast<long long>(*top), static_cast<long long>(*top));
       }
+      std::fprintf(stderr,
+                   "eval: below_floor: right answers found in the top %lld "
+                   "with text relevance under %.2f, which push and docking "
+                   "events never propose\n",
+                   static_cast<long long>(*top),
+                   matcher::kMinProposedRelevance);
       std::printf(
-          "R@1=%.3f R@10=%.3f R@50=%.3f MRR=%.3f p50_ms=%.1f p99_ms=%.1f\n",
+          "R@1=%.3f R@10=%.3f R@50=%.3f MRR=%.3f p50_ms=%.1f p99_ms=%.1f "
+          "below_floor=%lld/%lld\n",
           hit1 / total, hit10 / total, hit50 / total, reciprocal_sum / total,
-          Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+          Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+          static_cast<long long>(below_floor), static_cast<long long>(found));
       std::fflush(stdout);
     }
   }

@@ -161,7 +161,11 @@ TEST_F(PushTest, ListingImportReachesTheNeedsAndPoolCompaniesItFitsOnly) {
                                   {v1::TRANSFER}),
                           "生物医药"),
                    Listing("CN1003A", "一种印染废水脱色工艺", kDyeing, "U1",
-                           {v1::TRANSFER})});
+                           {v1::TRANSFER}),
+                   // Shares one word (锂电池) with the battery need and is in
+                   // its top 10, but is no fit: never pushed.
+                   Listing("CN1004A", "一种锂电池隔膜分切设备",
+                           "隔膜 分切 收卷 张力控制", "U1", {v1::LICENCE_OPEN})});
   server_.AwaitPush();
 
   const auto all = AllSuggestions(server_);
@@ -207,9 +211,9 @@ TEST_F(PushTest, ListingImportReachesTheNeedsAndPoolCompaniesItFitsOnly) {
 
 TEST_F(PushTest, NewNeedIsMatchedAndTheCompanyLimitKeepsTheBest) {
   // Five battery listings of decreasing fit, before the need exists.
-  const std::vector<std::string> texts = {kBattery, "锂电池正极材料 高镍三元",
-                                          "锂电池正极材料", "锂电池 电解液",
-                                          "锂电池 隔膜"};
+  const std::vector<std::string> texts = {
+      kBattery, "锂电池正极材料 高镍三元 循环寿命", "锂电池正极材料 高镍三元",
+      "锂电池正极材料 循环寿命", "锂电池正极材料"};
   std::vector<v1::PatentListing> listings;
   for (size_t i = 0; i < texts.size(); ++i) {
     listings.push_back(Listing(absl::StrCat("CN20", i, "A"), texts[i], texts[i],
