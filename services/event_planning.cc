@@ -240,6 +240,14 @@ int MeetingNumber(const std::string& id) {
   return n;
 }
 
+int NextMeetingNumber(const EventData& data) {
+  int number = data.event.last_meeting_number();
+  for (const auto& m : data.meetings) {
+    number = std::max(number, MeetingNumber(m.id()));
+  }
+  return number + 1;
+}
+
 v1::Meeting MakeMeeting(const v1::DockingEvent& e, const Problem& p,
                         const matcher::PlannedMeeting& planned,
                         const std::string& id, int version,
@@ -305,23 +313,32 @@ absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
   for (const auto& p : data->participants) {
     if (p.cancelled()) cancelled_orgs.insert(p.organisation_id());
   }
-  // Which meetings go: the named ones and every one of a cancelled
-  // participant. The pairs of cancelled meetings are not planned again.
+  std::set<std::pair<std::string, std::string>> refused;
+  for (const auto& p : data->preferences) {
+    if (p.company_says() == v1::REFUSE_TO_MEET ||
+        p.holder_says() == v1::REFUSE_TO_MEET) {
+      refused.insert({p.company_organisation_id(), p.holder_organisation_id()});
+    }
+  }
+  // Which meetings go: the named ones, every one of a cancelled
+  // participant, and refused pairs'; not those that took place (they have
+  // an outcome). The pairs of cancelled meetings are not planned again.
   std::set<std::pair<std::string, std::string>> excluded;
   std::vector<v1::Meeting*> kept_meetings;
   for (auto& m : data->meetings) {
+    const std::pair<std::string, std::string> pair{m.company_organisation_id(),
+                                                   m.holder_organisation_id()};
     if (m.status() != v1::MEETING_SCHEDULED) {
-      if (m.status() == v1::MEETING_CANCELLED) {
-        excluded.insert(
-            {m.company_organisation_id(), m.holder_organisation_id()});
-      }
+      if (m.status() == v1::MEETING_CANCELLED) excluded.insert(pair);
       continue;
     }
-    if (cancel.count(m.id()) ||
-        cancelled_orgs.count(m.company_organisation_id()) ||
-        cancelled_orgs.count(m.holder_organisation_id())) {
+    const bool held = m.outcome() != v1::MEETING_OUTCOME_UNSPECIFIED;
+    const bool by_cancellation = cancel.count(m.id()) > 0 ||
+                                 cancelled_orgs.count(pair.first) > 0 ||
+                                 cancelled_orgs.count(pair.second) > 0;
+    if (!held && (by_cancellation || refused.count(pair) > 0)) {
       m.set_status(v1::MEETING_CANCELLED);
-      m.set_outcome_note(reason);
+      m.set_outcome_note(by_cancellation ? reason : "the pair was refused");
       excluded.insert(
           {m.company_organisation_id(), m.holder_organisation_id()});
       writes->Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
@@ -371,6 +388,26 @@ absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
     }
     kept.push_back({candidate, m->slot() - 1, m->table() - 1});
   }
+  // Kept meetings stand even where a limit has since fallen below them (a
+  // participant that cancelled after some of its meetings took place):
+  // such a participant gets no new meeting.
+  {
+    std::vector<int> company_kept(problem->input.company_limits.size()),
+        holder_kept(problem->input.holder_limits.size());
+    for (const auto& k : kept) {
+      const auto& c = problem->input.candidates[k.candidate];
+      ++company_kept[c.company];
+      ++holder_kept[c.holder];
+    }
+    for (size_t i = 0; i < company_kept.size(); ++i) {
+      int& limit = problem->input.company_limits[i];
+      limit = std::max(limit, company_kept[i]);
+    }
+    for (size_t i = 0; i < holder_kept.size(); ++i) {
+      int& limit = problem->input.holder_limits[i];
+      limit = std::max(limit, holder_kept[i]);
+    }
+  }
   const absl::Time solve_start = absl::Now();
   auto plan = matcher::Replan(problem->input, kept);
   if (!plan.ok()) return plan.status();
@@ -388,13 +425,12 @@ absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
   absl::flat_hash_map<int, v1::Explanation> why;
   s = ExplainTopics(ctx, *problem, chosen, &why);
   if (!s.ok()) return s;
-  int number = 0;
-  for (const auto& m : data->meetings)
-    number = std::max(number, MeetingNumber(m.id()));
+  int number = NextMeetingNumber(*data);
   const int version = e.plan().version() + 1;
   for (const auto& planned : added) {
     v1::Meeting m =
-        MakeMeeting(e, *problem, planned, MeetingId(++number), version, why);
+        MakeMeeting(e, *problem, planned, MeetingId(number), version, why);
+    e.set_last_meeting_number(number++);
     writes->Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
     response.add_added_meeting_ids(m.id());
     data->meetings.push_back(std::move(m));

@@ -47,6 +47,10 @@ std::string PreferenceKey(absl::string_view event, absl::string_view company,
                           absl::string_view holder);
 std::string MeetingKey(absl::string_view event, absl::string_view meeting);
 
+// The most meetings `p` may have: its own limit, else its side's, at most
+// one per slot.
+int LimitOf(const v1::DockingEvent& e, const v1::EventParticipant& p);
+
 // "HH:MM" at the start (or end) of 0-based `slot0`.
 std::string SlotClock(const v1::DockingEvent& e, int slot0, bool end);
 
@@ -92,6 +96,10 @@ absl::Status ExplainTopics(
 // "M0001".
 std::string MeetingId(int number);
 int MeetingNumber(const std::string& id);
+// The next meeting number of `data`'s event: after every one ever given
+// out, so an id never names two meetings. Callers record the numbers they
+// use in event.last_meeting_number.
+int NextMeetingNumber(const EventData& data);
 
 v1::Meeting MakeMeeting(const v1::DockingEvent& e, const Problem& p,
                         const matcher::PlannedMeeting& planned,
@@ -103,8 +111,11 @@ std::string Optimality(const Problem& p);
 
 // Re-plans `*data` (already holding the cancellation) keeping every
 // scheduled meeting not in `cancel` in place; cancelled meetings get
-// `reason`. Updates `*data` and adds every write to `writes`. The
-// response's agenda is left for the caller (it depends on who asks).
+// `reason`. A meeting with a recorded outcome took place: it is never
+// cancelled, also when its participant cancels later. A scheduled meeting
+// of a pair one side now refuses is cancelled. Updates `*data` and adds
+// every write to `writes`. The response's agenda is left for the caller
+// (it depends on who asks).
 absl::StatusOr<v1::ReplanResponse> Replan(const ServiceContext& ctx,
                                           EventData* data,
                                           const std::set<std::string>& cancel,

@@ -109,6 +109,10 @@ std::vector<v1::FieldError> ValidateEvent(v1::DockingEvent* e) {
       if (required) add(field, "is required");
       return;
     }
+    if (required && absl::StripAsciiWhitespace(value).empty()) {
+      add(field, "is blank");
+      return;
+    }
     if (value.size() > max) {
       add(field, absl::StrCat("is longer than ", max, " bytes"));
     } else if (!CleanText(value, /*multiline=*/false, &why)) {
@@ -147,6 +151,21 @@ std::vector<v1::FieldError> ValidateEvent(v1::DockingEvent* e) {
   }
   if (e->tables() < 1 || e->tables() > kMaxTables) {
     add("tables", absl::StrCat("must be between 1 and ", kMaxTables));
+  }
+  // One day: agendas print clock times without a date.
+  if (ValidClock(e->start_time()) && e->slot_minutes() >= 5 &&
+      e->slot_minutes() <= 240 && e->slots() >= 1 && e->slots() <= kMaxSlots) {
+    const int start =
+        ((e->start_time()[0] - '0') * 10 + (e->start_time()[1] - '0')) * 60 +
+        (e->start_time()[3] - '0') * 10 + (e->start_time()[4] - '0');
+    const int end = start + e->slots() * e->slot_minutes();
+    if (end > 24 * 60) {
+      add("slots", absl::StrFormat(
+                       "%d slots of %d minutes from %s end after midnight; an "
+                       "event fits in one day (at most %d slots)",
+                       e->slots(), e->slot_minutes(), e->start_time(),
+                       (24 * 60 - start) / e->slot_minutes()));
+    }
   }
   for (auto [field, value] :
        {std::pair<const char*, int>{"max_meetings_per_company",
@@ -356,6 +375,7 @@ grpc::Status EventServiceImpl::CreateEvent(
   e.set_created_unix(now);
   e.set_updated_unix(now);
   e.clear_plan();
+  e.clear_last_meeting_number();
   storage::WriteSet writes(caller.Audit("EventService.CreateEvent"));
   writes.Put(EntityKind::kEvent, e.id(), e);
   writes.PutMeta(storage::kMetaNextEventNumber,
@@ -443,6 +463,20 @@ grpc::Status EventServiceImpl::RegisterParticipant(
   if (part.side() == v1::HOLDER_SIDE && part.demand_ids_size() > 0) {
     AddFieldError(&errors, "participant.demand_ids", "only for COMPANY_SIDE");
   }
+  for (auto [field, ids] :
+       {std::pair<const char*,
+                  const google::protobuf::RepeatedPtrField<std::string>*>{
+            "demand_ids", &part.demand_ids()},
+        {"patent_ids", &part.patent_ids()}}) {
+    absl::flat_hash_map<std::string, int> first;
+    for (int i = 0; i < ids->size(); ++i) {
+      auto [it, fresh] = first.emplace(ids->Get(i), i);
+      if (!fresh) {
+        AddFieldError(&errors, absl::StrCat("participant.", field, "[", i, "]"),
+                      absl::StrCat("repeats ", field, "[", it->second, "]"));
+      }
+    }
+  }
   absl::Status s = FieldErrorsToStatus(errors);
   if (!s.ok()) return ToGrpcStatus(s);
 
@@ -470,12 +504,39 @@ grpc::Status EventServiceImpl::RegisterParticipant(
   }
   ASSIGN_OR_RETURN_GRPC(const v1::Organisation org,
                         ctx_->store->GetOrganisation(part.organisation_id()));
-  if (const auto* other = FindParticipant(data, org.id());
-      other != nullptr && other->side() != part.side()) {
+  const v1::EventParticipant* before = FindParticipant(data, org.id());
+  if (before != nullptr && before->side() != part.side()) {
     return ToGrpcStatus(absl::FailedPreconditionError(
         absl::StrCat("organisation ", org.id(),
                      " is already registered on the other side")));
   }
+  // A planned event's registration may change (it counts from the next
+  // plan or re-plan), but not under the meetings already scheduled, and a
+  // cancellation is not undone by registering again: its meetings are gone.
+  if (before != nullptr && e.state() == v1::EVENT_PLANNED) {
+    if (before->cancelled()) {
+      return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+          "organisation ", org.id(), " cancelled its participation in event ",
+          e.id(), " after it was planned; it cannot register again")));
+    }
+    int scheduled = 0;
+    for (const auto& m : data.meetings) {
+      if (m.status() == v1::MEETING_SCHEDULED &&
+          (m.company_organisation_id() == org.id() ||
+           m.holder_organisation_id() == org.id())) {
+        ++scheduled;
+      }
+    }
+    if (LimitOf(e, part) < scheduled) {
+      return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+          "participant.max_meetings: organisation ", org.id(), " has ",
+          scheduled, " meetings scheduled in event ", e.id(),
+          "; cancel meetings first, or allow at least ", scheduled)));
+    }
+  }
+  // A commissioner brings only needs in its own scope (industries and
+  // districts); holders' listings serve the whole city.
+  const bool scoped = caller.is_commissioner();
   errors.clear();
   if (part.side() == v1::COMPANY_SIDE) {
     if (part.demand_ids_size() == 0) {
@@ -483,7 +544,8 @@ grpc::Status EventServiceImpl::RegisterParticipant(
       // it has any there).
       std::vector<std::string> all, matching;
       s = ctx_->store->ScanDemands("", [&](const v1::Demand& d) {
-        if (d.organisation_id() != org.id() || d.status() != v1::DEMAND_OPEN) {
+        if (d.organisation_id() != org.id() || d.status() != v1::DEMAND_OPEN ||
+            (scoped && !caller.CoversDemand(d))) {
           return true;
         }
         all.push_back(d.id());
@@ -499,8 +561,10 @@ grpc::Status EventServiceImpl::RegisterParticipant(
       }
       if (part.demand_ids_size() == 0) {
         return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
-            "organisation ", org.id(),
-            " has no open needs to bring (submit one, or list demand_ids)")));
+            "organisation ", org.id(), " has no open needs to bring",
+            scoped ? absl::StrCat(" in the scope of account ", caller.id())
+                   : "",
+            " (submit one, or list demand_ids)")));
       }
     }
     for (int i = 0; i < part.demand_ids_size(); ++i) {
@@ -512,6 +576,10 @@ grpc::Status EventServiceImpl::RegisterParticipant(
         AddFieldError(&errors, field, "is another organisation's need");
       } else if (d->status() != v1::DEMAND_OPEN) {
         AddFieldError(&errors, field, "is closed");
+      } else if (scoped && !caller.CoversDemand(*d)) {
+        AddFieldError(&errors, field,
+                      absl::StrCat("is outside the scope of account ",
+                                   caller.id(), " (its industry or district)"));
       }
     }
   } else {
@@ -556,7 +624,7 @@ grpc::Status EventServiceImpl::RegisterParticipant(
   }
   s = FieldErrorsToStatus(errors);
   if (!s.ok()) return ToGrpcStatus(s);
-  part.set_cancelled(false);
+  part.set_cancelled(false);  // an OPEN event's cancellation is undone
   part.clear_cancel_reason();
   part.set_registered_by(caller.id());
   part.set_registered_unix(NowUnix());
@@ -573,7 +641,7 @@ grpc::Status EventServiceImpl::RegisterParticipant(
 
 grpc::Status EventServiceImpl::SetPairPreference(
     grpc::ServerContext* context, const v1::SetPairPreferenceRequest* request,
-    v1::PairPreference* response) {
+    v1::SetPairPreferenceResponse* response) {
   ASSIGN_OR_RETURN_GRPC(
       const Caller caller,
       ctx_->access->Authorize(*context, kAnyRole, "state meeting wishes"));
@@ -658,9 +726,46 @@ grpc::Status EventServiceImpl::SetPairPreference(
   if (!request->note().empty()) pref.set_note(request->note());
   storage::WriteSet writes(caller.Audit("EventService.SetPairPreference"));
   writes.Put(EntityKind::kEventPreference, key, pref);
+  // A refusal of a pair with a scheduled meeting cancels that meeting now
+  // (unless it took place) and re-plans around it, in the same batch.
+  bool replanned = false;
+  if (request->preference() == v1::REFUSE_TO_MEET &&
+      data.event.state() == v1::EVENT_PLANNED) {
+    std::set<std::string> cancel;
+    for (const auto& m : data.meetings) {
+      if (m.status() == v1::MEETING_SCHEDULED &&
+          m.outcome() == v1::MEETING_OUTCOME_UNSPECIFIED &&
+          m.company_organisation_id() == pref.company_organisation_id() &&
+          m.holder_organisation_id() == pref.holder_organisation_id()) {
+        cancel.insert(m.id());
+      }
+    }
+    if (!cancel.empty()) {
+      bool stored = false;
+      for (auto& p : data.preferences) {
+        if (p.company_organisation_id() == pref.company_organisation_id() &&
+            p.holder_organisation_id() == pref.holder_organisation_id()) {
+          p = pref;
+          stored = true;
+        }
+      }
+      if (!stored) data.preferences.push_back(pref);
+      const std::string reason = absl::StrCat(
+          "refused by the ", side == v1::COMPANY_SIDE ? "company" : "holder",
+          request->note().empty() ? "" : ": ", request->note());
+      ASSIGN_OR_RETURN_GRPC(*response->mutable_replan(),
+                            Replan(*ctx_, &data, cancel, reason, &writes));
+      replanned = true;
+    }
+  }
   auto committed = ctx_->store->Commit(writes);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
-  *response = std::move(pref);
+  if (replanned) {
+    const bool manage = MayManage(caller, data.event);
+    *response->mutable_replan()->mutable_agenda() = MakeAgenda(
+        *ctx_, caller, data, manage ? "" : caller.account().organisation_id());
+  }
+  *response->mutable_preference() = std::move(pref);
   return grpc::Status::OK;
 }
 
@@ -715,12 +820,12 @@ grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
   v1::DockingEvent& e = data.event;
   const int version = e.plan().version() + 1;
   storage::WriteSet writes(caller.Audit("EventService.PlanEvent"));
-  // Scheduled meetings are replaced; cancelled ones stay on record, and new
-  // meeting ids continue after them.
-  int number = 0;
+  // Scheduled meetings are replaced; cancelled ones stay on record. New
+  // meeting ids continue after every id given out before, so a printed
+  // agenda's M0003 never names another pair.
+  int number = NextMeetingNumber(data);
   std::vector<v1::Meeting> kept_on_record;
   for (auto& old : data.meetings) {
-    number = std::max(number, MeetingNumber(old.id()));
     if (old.status() == v1::MEETING_CANCELLED) {
       kept_on_record.push_back(std::move(old));
     } else {
@@ -728,10 +833,10 @@ grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
     }
   }
   data.meetings = std::move(kept_on_record);
-  if (data.meetings.empty()) number = 0;
   for (const auto& planned : plan.meetings) {
     v1::Meeting m =
-        MakeMeeting(e, problem, planned, MeetingId(++number), version, why);
+        MakeMeeting(e, problem, planned, MeetingId(number), version, why);
+    e.set_last_meeting_number(number++);
     writes.Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
     data.meetings.push_back(std::move(m));
   }
@@ -878,6 +983,12 @@ grpc::Status EventServiceImpl::CancelMeeting(
   if (meeting->status() != v1::MEETING_SCHEDULED) {
     return ToGrpcStatus(absl::FailedPreconditionError(
         absl::StrCat("meeting ", meeting->id(), " is already cancelled")));
+  }
+  if (meeting->outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("meeting ", meeting->id(), " took place (its outcome is ",
+                     v1::MeetingOutcome_Name(meeting->outcome()),
+                     "); it cannot be cancelled")));
   }
   const storage::AuditContext audit =
       caller.Audit("EventService.CancelMeeting");

@@ -35,7 +35,7 @@ class EventServiceImpl final : public v1::EventService::Service {
                                    v1::EventParticipant*) override;
   grpc::Status SetPairPreference(grpc::ServerContext*,
                                  const v1::SetPairPreferenceRequest*,
-                                 v1::PairPreference*) override;
+                                 v1::SetPairPreferenceResponse*) override;
   grpc::Status PlanEvent(grpc::ServerContext*, const v1::PlanEventRequest*,
                          v1::Agenda*) override;
   grpc::Status CancelParticipation(grpc::ServerContext*,

@@ -36,6 +36,8 @@ using v1::EventService;
 // this much on top of --deadline_ms.
 constexpr std::chrono::seconds kPlanningAllowance(60);
 
+int PrintReplan(const Connection& conn, const v1::ReplanResponse& resp);
+
 std::string EventStateLabel(int state) {
   return ShortLabel(v1::EventState_descriptor(), state, "event_");
 }
@@ -295,20 +297,26 @@ int Prefer(Connection& conn, const Args& args) {
   req.set_note(args.Get("note"));
 
   auto stub = EventService::NewStub(conn.channel());
-  v1::PairPreference resp;
-  auto ctx = conn.NewContext();
+  v1::SetPairPreferenceResponse resp;
+  // A refusal on a planned event re-plans.
+  auto ctx = conn.NewContext(kPlanningAllowance);
   grpc::Status s = stub->SetPairPreference(ctx.get(), req, &resp);
   if (!s.ok()) return ReportRpcError(s);
   if (conn.options().json) {
     PrintJson(resp);
     return kExitOk;
   }
+  const v1::PairPreference& pref = resp.preference();
   const auto* kinds = v1::PairPreferenceKind_descriptor();
   std::printf("%s: %s ↔ %s  company says %s, holder says %s\n",
-              resp.event_id().c_str(), resp.company_organisation_id().c_str(),
-              resp.holder_organisation_id().c_str(),
-              ShortLabel(kinds, resp.company_says(), "").c_str(),
-              ShortLabel(kinds, resp.holder_says(), "").c_str());
+              pref.event_id().c_str(), pref.company_organisation_id().c_str(),
+              pref.holder_organisation_id().c_str(),
+              ShortLabel(kinds, pref.company_says(), "").c_str(),
+              ShortLabel(kinds, pref.holder_says(), "").c_str());
+  if (resp.has_replan()) {
+    std::printf("the refused pair's meeting is cancelled; re-planned:\n");
+    return PrintReplan(conn, resp.replan());
+  }
   return kExitOk;
 }
 

@@ -722,7 +722,7 @@ int Run() {
     req.set_stated_by(r % 2 == 0 ? v1::COMPANY_SIDE : v1::HOLDER_SIDE);
     req.set_preference(wish ? v1::WANT_TO_MEET : v1::REFUSE_TO_MEET);
     req.set_note("基准测试样例");
-    v1::PairPreference out;
+    v1::SetPairPreferenceResponse out;
     if (!Ok(rpc.events->SetPairPreference(Ctx().get(), req, &out),
             "SetPairPreference")) {
       return 1;

@@ -156,15 +156,19 @@ grpc::Status Prefer(Client& as, const std::string& event,
                     const std::string& company, const std::string& holder,
                     v1::PairPreferenceKind kind,
                     v1::EventSide stated_by = v1::EVENT_SIDE_UNSPECIFIED,
-                    v1::PairPreference* out = nullptr) {
+                    v1::PairPreference* out = nullptr,
+                    v1::SetPairPreferenceResponse* response = nullptr) {
   v1::SetPairPreferenceRequest req;
   req.set_event_id(event);
   req.set_company_organisation_id(company);
   req.set_holder_organisation_id(holder);
   req.set_stated_by(stated_by);
   req.set_preference(kind);
-  v1::PairPreference ignored;
-  return as.events->SetPairPreference(Ctx().get(), req, out ? out : &ignored);
+  v1::SetPairPreferenceResponse ignored;
+  if (response == nullptr) response = &ignored;
+  grpc::Status s = as.events->SetPairPreference(Ctx().get(), req, response);
+  if (out != nullptr) *out = response->preference();
+  return s;
 }
 
 grpc::Status Plan(Client& as, const std::string& event, v1::Agenda* out) {
@@ -331,13 +335,22 @@ int CountFor(const v1::Agenda& agenda, const std::string& org) {
 void ExpectFeasible(const v1::Agenda& agenda,
                     const std::set<PairKey>& refused = {}) {
   const v1::DockingEvent& e = agenda.event();
+  // A participant that cancelled keeps only the meetings that took place.
+  std::map<std::string, int> held;
+  for (const auto& m : agenda.meetings()) {
+    if (m.status() == v1::MEETING_SCHEDULED &&
+        m.outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
+      ++held[m.company_organisation_id()];
+      ++held[m.holder_organisation_id()];
+    }
+  }
   std::map<std::string, int> limit;
   std::map<std::string, v1::EventSide> side;
   for (const auto& p : agenda.participants()) {
     int l = p.max_meetings() > 0           ? p.max_meetings()
             : p.side() == v1::COMPANY_SIDE ? e.max_meetings_per_company()
                                            : e.max_meetings_per_holder();
-    limit[p.organisation_id()] = p.cancelled() ? 0 : l;
+    limit[p.organisation_id()] = p.cancelled() ? held[p.organisation_id()] : l;
     side[p.organisation_id()] = p.side();
   }
   std::set<Place> places;
@@ -672,6 +685,20 @@ TEST_F(EventPlanningTest, PlansTheBestFeasibleAgendaWithWishesAndRefusals) {
   EXPECT_EQ(first, second);
   ExpectFeasible(again, refused);
   ExpectSummaryMatches(again);
+  // New meetings, new ids: a printed v1 agenda's id never names a v2
+  // meeting, and the v1 ids are gone.
+  int highest_first = 0;
+  for (const auto& m : agenda.meetings()) {
+    highest_first = std::max(highest_first, std::stoi(m.id().substr(1)));
+  }
+  for (const auto& m : again.meetings()) {
+    EXPECT_GT(std::stoi(m.id().substr(1)), highest_first) << m.id();
+  }
+  EXPECT_EQ(again.event().last_meeting_number(), 2 * highest_first);
+  v1::Meeting gone;
+  s = RecordOutcome(*admin_, id, agenda.meetings(0).id(), v1::MEETING_FOLLOW_UP,
+                    &gone);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
 }
 
 TEST_F(EventPlanningTest, CapacityBindsAndTheBestMeetingsAreKept) {
@@ -850,6 +877,37 @@ TEST_F(EventRolesTest, StaffSeeEverythingMembersTheirOwn) {
   ExpectFeasible(open_plan, {{kOutsider, kH1}});
   EXPECT_EQ(open_plan.event().plan().refused_pairs(), 1);
   EXPECT_EQ(open_plan.event().plan().meetings(), 0);
+}
+
+// A commissioner scoped by district only covers events of every industry,
+// but brings to them only the needs of its own districts: the city-wide
+// event is not a way into another district's companies.
+TEST_F(EventRolesTest, ADistrictCommissionerBringsOnlyItsDistrictsNeeds) {
+  Identity xinhui = Commissioner(*server_, "新会特派员", {}, {v1::XINHUI});
+  const std::string id =
+      MustCreateEvent(*xinhui.client, EventSpec("新会对接会（样例）")).id();
+  v1::EventParticipant part;
+  grpc::Status s =
+      Register(*xinhui.client, id, kC1, v1::COMPANY_SIDE, {}, {}, &part);
+  ASSERT_TRUE(s.ok()) << "C1 is in Xinhui: " << Describe(s);
+  EXPECT_EQ(std::vector<std::string>(part.demand_ids().begin(),
+                                     part.demand_ids().end()),
+            std::vector<std::string>{n1_});
+  // C2 is in Kaiping: nothing of it to bring, by default or by name.
+  s = Register(*xinhui.client, id, kC2, v1::COMPANY_SIDE);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << Describe(s);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "scope")) << Describe(s);
+  s = Register(*xinhui.client, id, kC2, v1::COMPANY_SIDE, {n2_coating_});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "participant.demand_ids[0]"))
+      << s.error_message();
+  // Holders serve the whole city; the company itself, or an administrator,
+  // may still bring C2's needs.
+  MustRegister(*xinhui.client, id, kH1, v1::HOLDER_SIDE);
+  MustRegister(M(kC2), id, kC2, v1::COMPANY_SIDE);
+  const v1::Agenda agenda = MustGetAgenda(*xinhui.client, id);
+  EXPECT_EQ(agenda.participants_size(), 3);
 }
 
 TEST_F(EventRolesTest, CompaniesDoNotLearnAskingPricesFromTheirAgenda) {
@@ -1056,6 +1114,110 @@ TEST_F(EventCancellationTest, ReplanKeepsSurvivingMeetingsInPlace) {
     lowest_new = std::min(lowest_new, std::stoi(m.id().substr(1)));
   }
   EXPECT_GT(lowest_new, highest_before);
+}
+
+// What may change once an event is planned, and what a change never does:
+// a registration cannot drop a limit under the meetings already scheduled,
+// a cancelled participant cannot come back into the plan, a refusal cancels
+// the refused pair's meeting at once, and a meeting that took place (it has
+// an outcome) is never cancelled. After all of it, cancellations still
+// re-plan.
+TEST_F(EventCancellationTest, ChangesAfterPlanningKeepThePlanWhole) {
+  const std::string id = SetUpEvent(EventSpec("新材料对接会（样例）"));
+  std::set<PairKey> refused = {{kC4, kH1}};
+  const v1::Agenda before = MustPlan(*admin_, id);
+  ASSERT_EQ(CountFor(before, kC2), 2) << "C2 fills its limit of 2";
+
+  // C2 asks for fewer meetings than it has: refused by field, nothing
+  // stored; the same registration with room for them is fine.
+  v1::RegisterParticipantRequest req;
+  v1::EventParticipant* part = req.mutable_participant();
+  part->set_event_id(id);
+  part->set_organisation_id(kC2);
+  part->set_side(v1::COMPANY_SIDE);
+  part->set_max_meetings(1);
+  v1::EventParticipant registered;
+  grpc::Status s =
+      M(kC2).events->RegisterParticipant(Ctx().get(), req, &registered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << Describe(s);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "participant.max_meetings"))
+      << s.error_message();
+  part->set_max_meetings(2);
+  s = M(kC2).events->RegisterParticipant(Ctx().get(), req, &registered);
+  EXPECT_TRUE(s.ok()) << Describe(s);
+
+  // C1 refuses H1 after the plan: their meeting is cancelled at once and
+  // the event re-planned around it; nothing else moves.
+  const v1::Meeting c1h1 = *FindPair(before, kC1, kH1);
+  v1::SetPairPreferenceResponse refusal;
+  s = Prefer(M(kC1), id, kC1, kH1, v1::REFUSE_TO_MEET,
+             v1::EVENT_SIDE_UNSPECIFIED, nullptr, &refusal);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(refusal.preference().company_says(), v1::REFUSE_TO_MEET);
+  ASSERT_TRUE(refusal.has_replan());
+  EXPECT_EQ(
+      std::vector<std::string>(refusal.replan().cancelled_meeting_ids().begin(),
+                               refusal.replan().cancelled_meeting_ids().end()),
+      std::vector<std::string>{c1h1.id()});
+  EXPECT_EQ(refusal.replan().agenda().organisation_id(), kC1)
+      << "a member's answer is its own agenda";
+  refused.insert({kC1, kH1});
+  const v1::Agenda after_refusal = MustGetAgenda(*admin_, id);
+  ExpectFeasible(after_refusal, refused);
+  ExpectSummaryMatches(after_refusal);
+  EXPECT_EQ(FindMeeting(after_refusal, c1h1.id())->status(),
+            v1::MEETING_CANCELLED);
+  EXPECT_TRUE(absl::StrContains(
+      FindMeeting(after_refusal, c1h1.id())->outcome_note(), "refused"));
+  for (const auto& [mid, place] : PlacesById(before)) {
+    if (mid == c1h1.id()) continue;
+    EXPECT_EQ(PlacesById(after_refusal).at(mid), place) << mid << " moved";
+  }
+  // A wish on a planned event changes nothing until the next plan.
+  v1::SetPairPreferenceResponse wish;
+  s = Prefer(M(kC3), id, kC3, kH2, v1::WANT_TO_MEET, v1::EVENT_SIDE_UNSPECIFIED,
+             nullptr, &wish);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_FALSE(wish.has_replan());
+
+  // C3 and H3 met and are negotiating; then C3 cancels the rest of its
+  // day. The meeting that took place stays, with its outcome and note.
+  const v1::Meeting c3h3 = *FindPair(after_refusal, kC3, kH3);
+  v1::Meeting recorded;
+  s = RecordOutcome(*admin_, id, c3h3.id(), v1::MEETING_NEGOTIATING, &recorded,
+                    "双方约定下周谈许可费");
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  v1::ReplanResponse replan;
+  s = CancelMeeting(M(kC3), id, c3h3.id(), "", &replan);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << "it took place: " << Describe(s);
+  s = CancelParticipation(M(kC3), id, kC3, "下午有事", &replan);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  for (const auto& mid : replan.cancelled_meeting_ids()) {
+    EXPECT_NE(mid, c3h3.id());
+  }
+  const v1::Agenda after_cancel = MustGetAgenda(*admin_, id);
+  ExpectFeasible(after_cancel, refused);
+  const v1::Meeting* kept = FindMeeting(after_cancel, c3h3.id());
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->status(), v1::MEETING_SCHEDULED);
+  EXPECT_EQ(kept->outcome(), v1::MEETING_NEGOTIATING);
+  EXPECT_EQ(kept->outcome_note(), "双方约定下周谈许可费");
+  EXPECT_EQ(CountFor(after_cancel, kC3), 1) << "no new meeting for C3";
+  // C3 cannot register its way back into the plan.
+  s = Register(M(kC3), id, kC3, v1::COMPANY_SIDE, {n3_water_});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << Describe(s);
+
+  // And a further cancellation still re-plans around all of it.
+  s = CancelParticipation(*admin_, id, kC2, "", &replan);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  const v1::Agenda last = MustGetAgenda(*admin_, id);
+  ExpectFeasible(last, refused);
+  ExpectSummaryMatches(last);
+  EXPECT_EQ(CountFor(last, kC2), 0);
+  EXPECT_EQ(FindMeeting(last, c3h3.id())->status(), v1::MEETING_SCHEDULED);
 }
 
 TEST_F(EventCancellationTest, ReplanOnTheWiderEventKeepsEveryConstraint) {
@@ -1304,7 +1466,8 @@ TEST_F(EventOutcomeTest, OutcomeOutsideTheCommissionersScopeCreatesNothing) {
   EXPECT_TRUE(m.suggestion_id().empty()) << m.suggestion_id();
   EXPECT_TRUE(absl::StrContains(m.suggestion_note(), "outside the scope"))
       << m.suggestion_note();
-  EXPECT_TRUE(absl::StrContains(m.suggestion_note(), n5)) << m.suggestion_note();
+  EXPECT_TRUE(absl::StrContains(m.suggestion_note(), n5))
+      << m.suggestion_note();
   v1::Suggestion sug;
   s = GetSuggestion(*admin_, sug_id, &sug);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
@@ -1421,6 +1584,14 @@ TEST_F(EventInputTest, BadEventsAreRefusedByFieldAndNothingIsStored) {
       {"event.name", [](auto* e) { e->set_name("对接会\xc2\x85"); }},  // C1
       {"event.name", [](auto* e) { e->clear_name(); }},
       {"event.name", [](auto* e) { e->set_name(std::string(5000, 'a')); }},
+      {"event.name", [](auto* e) { e->set_name("   "); }},
+      // 13:30 + 48 x 25 min runs into the next day.
+      {"event.slots", [](auto* e) { e->set_slots(48); }},
+      {"event.slots",
+       [](auto* e) {
+         e->set_start_time("23:00");
+         e->set_slots(3);
+       }},
       {"event.slot_minutes", [](auto* e) { e->set_slot_minutes(4); }},
       {"event.max_meetings_per_company",
        [](auto* e) { e->set_max_meetings_per_company(4); }},
@@ -1516,6 +1687,18 @@ TEST_F(EventInputTest, UnknownIdsAndBadRegistrations) {
   s = Register(*admin_, id, kH1, v1::HOLDER_SIDE, {}, {kL2a});
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(s.error_message(), "participant.patent_ids[0]"))
+      << s.error_message();
+  // The same need or listing twice would make one pair three topics.
+  s = Register(*admin_, id, kC2, v1::COMPANY_SIDE,
+               {n2_coating_, n2_water_, n2_coating_});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(),
+                               "participant.demand_ids[2]: repeats "
+                               "demand_ids[0]"))
+      << s.error_message();
+  s = Register(*admin_, id, kH1, v1::HOLDER_SIDE, {}, {kL1a, kL1a});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "participant.patent_ids[1]"))
       << s.error_message();
   s = Register(*admin_, id, kC1, v1::EVENT_SIDE_UNSPECIFIED);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
