@@ -323,6 +323,20 @@ bool IsSuggestable(const v1::PatentListing& patent) {
   }
 }
 
+std::string ListingHeadline(const v1::PatentListing& patent, size_t max_chars) {
+  if (!patent.title().empty()) return patent.title();
+  const std::string& text = patent.abstract();
+  if (text.empty()) return patent.id();
+  // Count UTF-8 lead bytes; continuation bytes are 10xxxxxx.
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (chars == max_chars) return text.substr(0, i) + "…";
+    ++chars;
+  }
+  return text;
+}
+
 double TextRelevanceOf(const v1::Explanation& explanation) {
   for (const auto& f : explanation.features()) {
     if (f.feature() == "text_relevance") return f.value();

@@ -63,6 +63,12 @@ bool ProtectionEnds(const v1::PatentListing& patent, absl::CivilDay* end);
 // lapsed, expired or invalidated.
 bool IsSuggestable(const v1::PatentListing& patent);
 
+// What to call a listing where a title belongs: its title, or, for records
+// that have none (many abstract-only exports), the start of its abstract,
+// cut at `max_chars` characters (not bytes) with "…"; else its id.
+std::string ListingHeadline(const v1::PatentListing& patent,
+                            size_t max_chars = 30);
+
 }  // namespace patentmatch::matcher
 
 #endif  // PATENTMATCH_MATCHER_RANKING_H_

@@ -273,7 +273,7 @@ v1::Meeting MakeMeeting(const v1::DockingEvent& e, const Problem& p,
       topic->set_demand_title(d->second.title());
     }
     if (auto l = p.listings.find(t.patent_id); l != p.listings.end()) {
-      topic->set_patent_title(l->second.title());
+      topic->set_patent_title(matcher::ListingHeadline(l->second));
     }
   }
   if (auto it = why.find(planned.candidate); it != why.end()) {

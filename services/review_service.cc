@@ -78,7 +78,7 @@ void Decorate(const ServiceContext& ctx, const Caller& caller, int64_t now,
     }
   }
   auto patent = ctx.store->GetPatent(s->patent_id());
-  if (patent.ok()) s->set_patent_title(patent->title());
+  if (patent.ok()) s->set_patent_title(matcher::ListingHeadline(*patent));
   if (!caller.is_staff() &&
       !caller.IsMemberOf(patent.ok() ? patent->owner_organisation_id()
                                      : s->holder_organisation_id())) {
@@ -452,8 +452,8 @@ grpc::Status ReviewServiceImpl::WatchSuggestions(
     // The token again on every round (an in-memory lookup): a watch opened
     // before its token was revoked ends within the round, and sends
     // nothing after the revocation.
-    auto still = ctx_->access->Authorize(*context, kAnyRole,
-                                         "watch suggestions");
+    auto still =
+        ctx_->access->Authorize(*context, kAnyRole, "watch suggestions");
     if (!still.ok()) return ToGrpcStatus(still.status());
     caller = std::move(*still);
     batch.clear();

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/output.h"
+#include "matcher/ranking.h"
 
 namespace patentmatch::cli {
 namespace {
@@ -737,11 +738,10 @@ std::string ShortlistText(const v1::Shortlist& s, int width) {
       continue;
     }
     for (const auto& m : entry.matches()) {
-      absl::StrAppend(
-          &out,
-          absl::StrFormat("  %2d. %.3f  %s  ", m.rank(), m.score(),
-                          m.patent().id()),
-          cut(Or(m.patent().title(), m.patent().publication_number())), "\n");
+      absl::StrAppend(&out,
+                      absl::StrFormat("  %2d. %.3f  %s  ", m.rank(), m.score(),
+                                      m.patent().id()),
+                      cut(matcher::ListingHeadline(m.patent())), "\n");
       if (!m.explanation().summary().empty()) {
         absl::StrAppend(&out, "       ", m.explanation().summary(), "\n");
       }
@@ -819,7 +819,7 @@ std::string ShortlistHtml(const v1::Shortlist& s) {
       absl::StrAppend(
           &out, "<tr><td>", m.rank(), "</td><td>",
           absl::StrFormat("%.3f", m.score()), "</td><td>",
-          HtmlEscape(Or(p.title(), p.id())), "<br><span class=\"meta\">",
+          HtmlEscape(matcher::ListingHeadline(p)), "<br><span class=\"meta\">",
           HtmlEscape(Or(p.publication_number(), p.id())), "</span></td><td>",
           HtmlEscape(p.owner_name()), "</td><td>",
           HtmlEscape(DealModesLabel(p.deal_modes())), "</td><td>");

@@ -299,12 +299,12 @@ TEST_F(CliTest, EvalOnSmallSlicePrintsSaneFigures) {
   ASSERT_EQ(lines.size(), 1u) << "stdout must be exactly one line:\n" << r.out;
   double r1 = -1, r10 = -1, r50 = -1, mrr = -1, p50 = -1, p99 = -1;
   long long below_floor = -1, found = -1;
-  ASSERT_EQ(std::sscanf(lines[0].c_str(),
-                        "R@1=%lf R@10=%lf R@50=%lf MRR=%lf p50_ms=%lf "
-                        "p99_ms=%lf below_floor=%lld/%lld",
-                        &r1, &r10, &r50, &mrr, &p50, &p99, &below_floor,
-                        &found),
-            8)
+  ASSERT_EQ(
+      std::sscanf(lines[0].c_str(),
+                  "R@1=%lf R@10=%lf R@50=%lf MRR=%lf p50_ms=%lf "
+                  "p99_ms=%lf below_floor=%lld/%lld",
+                  &r1, &r10, &r50, &mrr, &p50, &p99, &below_floor, &found),
+      8)
       << lines[0];
   // Every query found in the top 50 was found in the top 100.
   EXPECT_GE(found, static_cast<long long>(std::lround(r50 * 30)));

@@ -567,6 +567,21 @@ absl::CivilDay Ends(v1::PatentType type, const std::string& filed) {
   return end;
 }
 
+TEST(ListingHeadlineTest, TitleElseTheStartOfTheAbstractElseTheId) {
+  v1::PatentListing p;
+  p.set_id("KPA0840");
+  EXPECT_EQ(ListingHeadline(p), "KPA0840");
+  p.set_abstract("本发明公开了一种储能柜");  // 11 characters, 33 bytes
+  EXPECT_EQ(ListingHeadline(p), "本发明公开了一种储能柜");
+  EXPECT_EQ(ListingHeadline(p, 11), "本发明公开了一种储能柜");
+  // Cut at characters, never inside one.
+  EXPECT_EQ(ListingHeadline(p, 5), "本发明公开…");
+  p.set_abstract("A battery 电池 pack");
+  EXPECT_EQ(ListingHeadline(p, 11), "A battery 电…");
+  p.set_title("一种储能柜");
+  EXPECT_EQ(ListingHeadline(p, 2), "一种储能柜") << "titles are not cut";
+}
+
 TEST(ProtectionEndsTest, TermsByType) {
   EXPECT_EQ(Ends(v1::INVENTION, "2015-03-10"), absl::CivilDay(2035, 3, 10));
   EXPECT_EQ(Ends(v1::UTILITY_MODEL, "2015-03-10"), absl::CivilDay(2025, 3, 10));
