@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <random>
@@ -662,6 +663,17 @@ TEST(ReplanTest, RandomCancellationsKeepEveryKeptMeeting) {
   }
 }
 
+// Replan reaches the exhaustive optimum in 599 of the 600 instances of the
+// two tests below (the figure the README reports). Placement around kept
+// meetings is a heuristic, so a miss or two is allowed; more than 3 of 300
+// in either test is a regression.
+void ExpectAlmostAlwaysExact(int exact, int total) {
+  std::printf(
+      "[ MEASURED ] Replan reached the exhaustive optimum in %d of %d\n", exact,
+      total);
+  EXPECT_GE(exact * 100, total * 99) << exact << " of " << total;
+}
+
 TEST(ReplanTest, SmallInstancesAgainstBruteForce) {
   std::mt19937 rng(424242);
   int exact = 0;
@@ -699,9 +711,7 @@ TEST(ReplanTest, SmallInstancesAgainstBruteForce) {
     ++total;
     if (replanned->total_quality >= best - 1e-6) ++exact;
   }
-  // Placement around fixed meetings is a heuristic, but on small instances
-  // it should almost always reach the best extension.
-  EXPECT_GE(exact, total * 95 / 100) << exact << " of " << total;
+  ExpectAlmostAlwaysExact(exact, total);
 }
 
 TEST(ReplanTest, FragmentedKeptAgainstBruteForce) {
@@ -735,7 +745,7 @@ TEST(ReplanTest, FragmentedKeptAgainstBruteForce) {
     ++total;
     if (replanned->total_quality >= best - 1e-6) ++exact;
   }
-  EXPECT_GE(exact, total * 95 / 100) << exact << " of " << total;
+  ExpectAlmostAlwaysExact(exact, total);
 }
 
 TEST(ReplanTest, WithNothingKeptPlansFromScratch) {
