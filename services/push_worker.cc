@@ -51,9 +51,12 @@ struct Candidate {
 // what the batch adds.
 class LimitBook {
  public:
-  LimitBook(const PushLimits& limits, int64_t now)
+  // `closed_needs`: ids of needs no longer open; must outlive the book.
+  LimitBook(const PushLimits& limits, int64_t now,
+            const absl::flat_hash_set<std::string>* closed_needs)
       : limits_(limits),
-        period_start_(now - absl::ToInt64Seconds(limits.period)) {}
+        period_start_(now - absl::ToInt64Seconds(limits.period)),
+        closed_needs_(*closed_needs) {}
 
   void Add(const v1::Suggestion& s) {
     if (!IsActiveSuggestion(s.state())) {
@@ -63,7 +66,13 @@ class LimitBook {
       }
       return;
     }
-    by_patent_[s.patent_id()].push_back(s);
+    // A closed need takes nothing more, and a claimed or approved
+    // suggestion for it cannot be displaced: counted, it would hold one of
+    // the patent's N places for good. The company did receive it, so it
+    // still counts towards the company's M.
+    if (!closed_needs_.contains(s.demand_id())) {
+      by_patent_[s.patent_id()].push_back(s);
+    }
     if (s.source() == "push" && s.created_unix() >= period_start_) {
       by_company_[s.company_organisation_id()].push_back(s);
     }
@@ -162,6 +171,7 @@ class LimitBook {
 
   const PushLimits& limits_;
   const int64_t period_start_;
+  const absl::flat_hash_set<std::string>& closed_needs_;
   absl::flat_hash_map<std::string, std::vector<v1::Suggestion>> by_patent_;
   absl::flat_hash_map<std::string, std::vector<v1::Suggestion>> by_company_;
 };
@@ -257,6 +267,10 @@ absl::Status PushWorker::RunBatch(bool* idle) {
   if (!s.ok()) return s;
 
   std::vector<Candidate> candidates;
+  // Needs not open any more (closing is final, so a need closed when this
+  // is read is still closed when the limits are decided; one submitted
+  // since is open and counts, as it should).
+  absl::flat_hash_set<std::string> closed_needs;
   if (limits_.enabled) {
     // Which listings and needs changed.
     std::set<std::string> patents, demands;
@@ -304,20 +318,25 @@ absl::Status PushWorker::RunBatch(bool* idle) {
         candidates.push_back({need, m.patent(), m.score(), m.explanation()});
       }
     }
-    // Incubation-pool companies, by their profile: a changed listing tagged
-    // with one of their industries is scored for them (no text to match, so
-    // industry, region, deal terms and remaining life decide).
-    if (!listings.empty()) {
-      // A company that stated an open need in an industry is matched by
-      // that need there, not by its profile as well.
-      std::set<std::pair<std::string, std::string>> stated;
+    // One scan of the needs serves both the pool profiles and the limits.
+    // A company that stated an open need in an industry is matched by that
+    // need there, not by its profile as well.
+    std::set<std::pair<std::string, std::string>> stated;
+    if (!listings.empty() || !candidates.empty()) {
       s = ctx_->store->ScanDemands("", [&](const v1::Demand& d) {
         if (d.status() == v1::DEMAND_OPEN) {
           stated.insert({d.organisation_id(), d.industry()});
+        } else {
+          closed_needs.insert(d.id());
         }
         return true;
       });
       if (!s.ok()) return s;
+    }
+    // Incubation-pool companies, by their profile: a changed listing tagged
+    // with one of their industries is scored for them (no text to match, so
+    // industry, region, deal terms and remaining life decide).
+    if (!listings.empty()) {
       absl::Status error;
       s = ctx_->store->ScanOrganisations("", [&](const v1::Organisation& o) {
         if (!o.incubation_pool()) return true;
@@ -365,7 +384,7 @@ absl::Status PushWorker::RunBatch(bool* idle) {
     const int64_t now = NowUnix();
     storage::WriteSet writes(storage::SystemAudit("PushWorker"));
     if (!candidates.empty()) {
-      LimitBook book(limits_, now);
+      LimitBook book(limits_, now, &closed_needs);
       s = ctx_->store->ScanSuggestions("", [&](const v1::Suggestion& x) {
         book.Add(x);
         return true;

@@ -20,9 +20,11 @@
 // Limits, applied to pushed suggestions in score order:
 //  - a patent is suggested to at most `max_companies_per_patent` companies
 //    at once (counting every active suggestion of the patent, whoever made
-//    it);
+//    it, except those for a need that is no longer open: such a need takes
+//    nothing more, and a claimed suggestion would otherwise hold its place
+//    for good);
 //  - a company gets at most `max_per_company` pushed suggestions per
-//    `period` (rolling).
+//    `period` (rolling; those for closed needs count: it received them).
 // When a limit is full, a better pair takes the place of the weakest
 // pushed suggestion nobody has claimed yet (it becomes SUPERSEDED);
 // otherwise it is dropped. So the best are kept.

@@ -110,6 +110,44 @@ void Import(TestServer& server,
             static_cast<int>(listings.size()));
 }
 
+grpc::Status Advance(Client& as, const std::string& id,
+                     void (*action)(v1::AdvanceSuggestionRequest*)) {
+  v1::AdvanceSuggestionRequest req;
+  req.set_suggestion_id(id);
+  action(&req);
+  v1::Suggestion out;
+  return as.reviews->AdvanceSuggestion(Ctx().get(), req, &out);
+}
+
+void Claim(Client& as, const std::string& id) {
+  grpc::Status s = Advance(
+      as, id, [](v1::AdvanceSuggestionRequest* r) { r->mutable_claim(); });
+  ASSERT_TRUE(s.ok()) << id << ": " << Describe(s);
+}
+
+void CloseNeed(Client& as, const std::string& id) {
+  v1::CloseDemandRequest req;
+  req.set_id(id);
+  req.set_reason("solved in house");
+  v1::Demand out;
+  grpc::Status s = as.demands->CloseDemand(Ctx().get(), req, &out);
+  ASSERT_TRUE(s.ok()) << id << ": " << Describe(s);
+  ASSERT_EQ(out.status(), v1::DEMAND_CLOSED);
+}
+
+// The companies with an active suggestion of `patent_id`.
+std::set<std::string> CompaniesOf(
+    const std::map<std::string, v1::Suggestion>& all,
+    const std::string& patent_id) {
+  std::set<std::string> out;
+  for (const auto& [id, x] : all) {
+    if (x.patent_id() == patent_id && x.state() != v1::SUPERSEDED) {
+      out.insert(x.company_organisation_id());
+    }
+  }
+  return out;
+}
+
 constexpr char kBattery[] = "锂电池正极材料 高镍三元 循环寿命 提升";
 constexpr char kCatheter[] = "医用导管 抗菌涂层 银离子 缓释";
 constexpr char kDyeing[] = "纺织印染废水 脱色 处理工艺";
@@ -152,20 +190,21 @@ TEST_F(PushTest, ListingImportReachesTheNeedsAndPoolCompaniesItFitsOnly) {
   server_.AwaitPush();
   EXPECT_TRUE(AllSuggestions(server_).empty()) << "no listings yet";
 
-  Import(server_, {Tagged(Listing("CN1001A", "一种高镍三元锂电池正极材料",
-                                  std::string(kBattery) + "，提高循环寿命。",
-                                  "U1", {v1::LICENCE_OPEN}),
-                          "新能源"),
-                   Tagged(Listing("CN1002A", "一种医用导管抗菌涂层",
-                                  std::string(kCatheter) + "，长效抗菌。", "U1",
-                                  {v1::TRANSFER}),
-                          "生物医药"),
-                   Listing("CN1003A", "一种印染废水脱色工艺", kDyeing, "U1",
-                           {v1::TRANSFER}),
-                   // Shares one word (锂电池) with the battery need and is in
-                   // its top 10, but is no fit: never pushed.
-                   Listing("CN1004A", "一种锂电池隔膜分切设备",
-                           "隔膜 分切 收卷 张力控制", "U1", {v1::LICENCE_OPEN})});
+  Import(server_,
+         {Tagged(Listing("CN1001A", "一种高镍三元锂电池正极材料",
+                         std::string(kBattery) + "，提高循环寿命。", "U1",
+                         {v1::LICENCE_OPEN}),
+                 "新能源"),
+          Tagged(Listing("CN1002A", "一种医用导管抗菌涂层",
+                         std::string(kCatheter) + "，长效抗菌。", "U1",
+                         {v1::TRANSFER}),
+                 "生物医药"),
+          Listing("CN1003A", "一种印染废水脱色工艺", kDyeing, "U1",
+                  {v1::TRANSFER}),
+          // Shares one word (锂电池) with the battery need and is in
+          // its top 10, but is no fit: never pushed.
+          Listing("CN1004A", "一种锂电池隔膜分切设备",
+                  "隔膜 分切 收卷 张力控制", "U1", {v1::LICENCE_OPEN})});
   server_.AwaitPush();
 
   const auto all = AllSuggestions(server_);
@@ -297,6 +336,37 @@ TEST_F(PushTest, APatentGoesToAtMostNCompaniesAndClaimedOnesAreNeverDisplaced) {
   }
   EXPECT_EQ(companies, (std::set<std::string>{"A", "C"}));
   EXPECT_FALSE(all.count(absl::StrCat(d.id(), ":CN3001A")));
+}
+
+// A need that is closed can take nothing more, and a claimed suggestion
+// for it is never displaced: it must not hold one of the patent's N places.
+TEST_F(PushTest, AClosedNeedsSuggestionNoLongerHoldsAPatentsPlace) {
+  Import(server_, {Listing("CN3201A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  const v1::Demand a = Need("A", kBattery, "新能源");
+  Need("C", kBattery, "新能源");
+  server_.AwaitPush();
+  auto all = AllSuggestions(server_);
+  ASSERT_EQ(ActiveIds(all).size(), 2u);
+  for (const auto& id : ActiveIds(all)) Claim(*admin_, id);
+  CloseNeed(*admin_, a.id());
+
+  const v1::Demand d = Need("D", kBattery, "新能源");
+  server_.AwaitPush();
+  all = AllSuggestions(server_);
+  const std::string d_id = absl::StrCat(d.id(), ":CN3201A");
+  ASSERT_TRUE(all.count(d_id)) << "A's closed need holds a place";
+  EXPECT_EQ(all.at(d_id).state(), v1::SUGGESTED);
+  // A's claimed suggestion stays as it was (closing a need retires
+  // nothing); it only no longer counts.
+  EXPECT_EQ(all.at(absl::StrCat(a.id(), ":CN3201A")).state(), v1::IN_REVIEW);
+  EXPECT_EQ(CompaniesOf(all, "CN3201A"),
+            (std::set<std::string>{"A", "C", "D"}));
+  // The open needs' places are full again: a fourth company is refused.
+  const v1::Demand b = Need("B", kBattery, "新能源");
+  server_.AwaitPush();
+  EXPECT_FALSE(AllSuggestions(server_).count(absl::StrCat(b.id(), ":CN3201A")));
 }
 
 TEST_F(PushTest, PushSurvivesARestartWithoutRepeatingOrLosingWork) {
@@ -494,8 +564,8 @@ TEST_F(PushTest, RevokingATokenEndsItsWatch) {
   server_.AwaitPush();
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  auto reader = energy->reviews->WatchSuggestions(
-      &ctx, v1::WatchSuggestionsRequest());
+  auto reader =
+      energy->reviews->WatchSuggestions(&ctx, v1::WatchSuggestionsRequest());
   Need("A", kBattery, "新能源");
   server_.AwaitPush();
   v1::SuggestionNotice notice;
