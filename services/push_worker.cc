@@ -6,11 +6,13 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "matcher/ranking.h"
 #include "services/suggestion_writes.h"
 #include "storage/keys.h"
@@ -39,12 +41,37 @@ v1::Demand PoolProfile(const v1::Organisation& org,
   return profile;
 }
 
+// Orders candidates that score the same. Incubation-pool profiles often
+// tie (same industry, district and deal terms), and ordering ties by id
+// would give every tied listing to the organisations with the smallest ids
+// until their M is full. A hash of the suggestion id differs per patent, so
+// ties go to different companies for different patents; it is FNV-1a, not
+// absl::Hash (seeded per process), so a replayed batch decides the same.
+uint64_t TieOrder(absl::string_view suggestion_id) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : suggestion_id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 // One pair push may suggest.
 struct Candidate {
+  Candidate(v1::Demand d, v1::PatentListing l, double s, v1::Explanation e)
+      : demand(std::move(d)),
+        listing(std::move(l)),
+        score(s),
+        explanation(std::move(e)),
+        id(SuggestionId(demand.id(), listing.id())),
+        tie(TieOrder(id)) {}
+
   v1::Demand demand;  // or an incubation-pool profile
   v1::PatentListing listing;
   double score = 0;
   v1::Explanation explanation;
+  std::string id;    // of the suggestion
+  uint64_t tie = 0;  // TieOrder(id)
 };
 
 // The suggestions push's limits look at, as of the start of a batch plus
@@ -315,7 +342,7 @@ absl::Status PushWorker::RunBatch(bool* idle) {
             matcher::kMinProposedRelevance) {
           continue;
         }
-        candidates.push_back({need, m.patent(), m.score(), m.explanation()});
+        candidates.emplace_back(need, m.patent(), m.score(), m.explanation());
       }
     }
     // One scan of the needs serves both the pool profiles and the limits.
@@ -357,8 +384,8 @@ absl::Status PushWorker::RunBatch(bool* idle) {
               return false;
             }
             for (const auto& m : *explained) {
-              candidates.push_back({PoolProfile(o, industry), listing,
-                                    m.score(), m.explanation()});
+              candidates.emplace_back(PoolProfile(o, industry), listing,
+                                      m.score(), m.explanation());
             }
             break;
           }
@@ -371,8 +398,8 @@ absl::Status PushWorker::RunBatch(bool* idle) {
     std::sort(candidates.begin(), candidates.end(),
               [](const Candidate& a, const Candidate& b) {
                 if (a.score != b.score) return a.score > b.score;
-                return SuggestionId(a.demand.id(), a.listing.id()) <
-                       SuggestionId(b.demand.id(), b.listing.id());
+                if (a.tie != b.tie) return a.tie < b.tie;
+                return a.id < b.id;
               });
   }
 
@@ -393,7 +420,7 @@ absl::Status PushWorker::RunBatch(bool* idle) {
       std::set<std::string> added;
       std::vector<v1::Suggestion> displaced;
       for (const auto& c : candidates) {
-        const std::string id = SuggestionId(c.demand.id(), c.listing.id());
+        const std::string& id = c.id;
         if (added.count(id) ||
             ctx_->store->Exists(EntityKind::kSuggestion, id)) {
           continue;

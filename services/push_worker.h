@@ -17,7 +17,9 @@
 // "pool:<organisation id>:<patent id>" with demand_id "pool:<organisation
 // id>".
 //
-// Limits, applied to pushed suggestions in score order:
+// Limits, applied to pushed suggestions in score order (equal scores, as
+// incubation-pool profiles often have, in an order hashed from the
+// suggestion id, so ties do not always go to the same companies):
 //  - a patent is suggested to at most `max_companies_per_patent` companies
 //    at once (counting every active suggestion of the patent, whoever made
 //    it, except those for a need that is no longer open: such a need takes

@@ -155,8 +155,7 @@ constexpr char kDyeing[] = "纺织印染废水 脱色 处理工艺";
 class PushTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.set_push(Limits(2, 3));
-    server_.Start();
+    RestartWith(Limits(2, 3));
     RegisterOrg(server_, "U1", "五邑大学（样例）", v1::UNIVERSITY,
                 v1::PENGJIANG);
     RegisterOrg(server_, "A", "样例电池公司", v1::PRIVATE_COMPANY, v1::XINHUI);
@@ -165,6 +164,13 @@ class PushTest : public ::testing::Test {
     RegisterOrg(server_, "C", "样例新能源公司", v1::PRIVATE_COMPANY,
                 v1::TAISHAN);
     RegisterOrg(server_, "D", "样例储能公司", v1::PRIVATE_COMPANY, v1::KAIPING);
+  }
+
+  // (Re)starts the server with `limits` in the same data directory.
+  void RestartWith(const PushLimits& limits) {
+    server_.Stop();
+    server_.set_push(limits);
+    server_.Start();
     admin_ = std::make_unique<Client>(server_.channel());
   }
 
@@ -367,6 +373,44 @@ TEST_F(PushTest, AClosedNeedsSuggestionNoLongerHoldsAPatentsPlace) {
   const v1::Demand b = Need("B", kBattery, "新能源");
   server_.AwaitPush();
   EXPECT_FALSE(AllSuggestions(server_).count(absl::StrCat(b.id(), ":CN3201A")));
+}
+
+// Incubation-pool profiles often tie; the tie must not always go to the
+// companies with the smallest ids.
+TEST_F(PushTest, TiedPoolCompaniesShareAPatentsPlacesFairly) {
+  RestartWith(Limits(2, 10));
+  const std::vector<std::string> pool = {"P1", "P2", "P3", "P4", "P5"};
+  for (const auto& id : pool) {
+    RegisterPoolCompany(server_, id, absl::StrCat("样例培育库企业", id),
+                        {"新能源"});
+  }
+  std::vector<v1::PatentListing> listings;
+  for (int i = 0; i < 4; ++i) {
+    listings.push_back(Tagged(
+        Listing(absl::StrCat("CN33", i, "1A"), absl::StrCat("储能电池 方案", i),
+                kBattery, "U1", {v1::LICENCE_OPEN}),
+        "新能源"));
+  }
+  Import(server_, listings);
+  server_.AwaitPush();
+  const auto all = AllSuggestions(server_);
+  ASSERT_EQ(all.size(), 8u) << "two companies per patent";
+  std::set<std::string> winners;
+  std::set<std::set<std::string>> pairs;
+  double score = -1;
+  for (const auto& listing : listings) {
+    const std::set<std::string> of =
+        CompaniesOf(all, listing.publication_number());
+    EXPECT_EQ(of.size(), 2u) << listing.publication_number();
+    winners.insert(of.begin(), of.end());
+    pairs.insert(of);
+  }
+  for (const auto& [id, x] : all) {
+    if (score < 0) score = x.score();
+    EXPECT_EQ(x.score(), score) << id << ": the profiles should tie";
+  }
+  EXPECT_GT(pairs.size(), 1u) << "every patent went to the same two";
+  EXPECT_GT(winners.size(), 2u) << *winners.begin();
 }
 
 TEST_F(PushTest, PushSurvivesARestartWithoutRepeatingOrLosingWork) {
