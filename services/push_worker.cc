@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "matcher/ranking.h"
@@ -58,11 +59,13 @@ uint64_t TieOrder(absl::string_view suggestion_id) {
 
 // One pair push may suggest.
 struct Candidate {
-  Candidate(v1::Demand d, v1::PatentListing l, double s, v1::Explanation e)
+  Candidate(v1::Demand d, v1::PatentListing l, double s, v1::Explanation e,
+            bool is_pool)
       : demand(std::move(d)),
         listing(std::move(l)),
         score(s),
         explanation(std::move(e)),
+        pool(is_pool),
         id(SuggestionId(demand.id(), listing.id())),
         tie(TieOrder(id)) {}
 
@@ -70,8 +73,9 @@ struct Candidate {
   v1::PatentListing listing;
   double score = 0;
   v1::Explanation explanation;
-  std::string id;    // of the suggestion
-  uint64_t tie = 0;  // TieOrder(id)
+  bool pool = false;  // demand is a profile: there is no stored need
+  std::string id;     // of the suggestion
+  uint64_t tie = 0;   // TieOrder(id)
 };
 
 // The suggestions push's limits look at, as of the start of a batch plus
@@ -342,7 +346,8 @@ absl::Status PushWorker::RunBatch(bool* idle) {
             matcher::kMinProposedRelevance) {
           continue;
         }
-        candidates.emplace_back(need, m.patent(), m.score(), m.explanation());
+        candidates.emplace_back(need, m.patent(), m.score(), m.explanation(),
+                                /*is_pool=*/false);
       }
     }
     // One scan of the needs serves both the pool profiles and the limits.
@@ -385,7 +390,8 @@ absl::Status PushWorker::RunBatch(bool* idle) {
             }
             for (const auto& m : *explained) {
               candidates.emplace_back(PoolProfile(o, industry), listing,
-                                      m.score(), m.explanation());
+                                      m.score(), m.explanation(),
+                                      /*is_pool=*/true);
             }
             break;
           }
@@ -403,6 +409,8 @@ absl::Status PushWorker::RunBatch(bool* idle) {
               });
   }
 
+  if (limits_.after_ranking_for_test) limits_.after_ranking_for_test();
+
   // Decide and write under the writer lock: the limits read what is there.
   PushStats batch;
   batch.changes_handled = changes.size();
@@ -417,6 +425,29 @@ absl::Status PushWorker::RunBatch(bool* idle) {
         return true;
       });
       if (!s.ok()) return s;
+      // Ranking ran outside the writer lock: a listing withdrawn or a need
+      // closed meanwhile must not be pushed. Each is read once per batch.
+      absl::flat_hash_map<std::string, bool> listing_fits, need_open;
+      auto still_fits = [&](const Candidate& c) -> absl::StatusOr<bool> {
+        auto [l, unread] = listing_fits.try_emplace(c.listing.id(), false);
+        if (unread) {
+          auto listing = ctx_->store->GetPatent(c.listing.id());
+          if (!listing.ok() && !absl::IsNotFound(listing.status())) {
+            return listing.status();
+          }
+          l->second = listing.ok() && matcher::IsSuggestable(*listing);
+        }
+        if (!l->second || c.pool) return l->second;
+        auto [d, unread_need] = need_open.try_emplace(c.demand.id(), false);
+        if (unread_need) {
+          auto need = ctx_->store->GetDemand(c.demand.id());
+          if (!need.ok() && !absl::IsNotFound(need.status())) {
+            return need.status();
+          }
+          d->second = need.ok() && need->status() == v1::DEMAND_OPEN;
+        }
+        return d->second;
+      };
       std::set<std::string> added;
       std::vector<v1::Suggestion> displaced;
       for (const auto& c : candidates) {
@@ -425,6 +456,9 @@ absl::Status PushWorker::RunBatch(bool* idle) {
             ctx_->store->Exists(EntityKind::kSuggestion, id)) {
           continue;
         }
+        absl::StatusOr<bool> fits = still_fits(c);
+        if (!fits.ok()) return fits.status();
+        if (!*fits) continue;
         v1::Suggestion fresh =
             NewSuggestion(c.demand, c.listing, c.score, c.explanation, "push",
                           storage::SystemAudit("PushWorker"), now);

@@ -31,6 +31,10 @@
 // pushed suggestion nobody has claimed yet (it becomes SUPERSEDED);
 // otherwise it is dropped. So the best are kept.
 //
+// Ranking runs outside the store's writer lock; under it, before a pair is
+// admitted, its listing is read again (still suggestable) and its need
+// (still open), so nothing withdrawn or closed meanwhile is pushed.
+//
 // Exactly once: the suggestions of a batch of changes and the push
 // watermark (storage kMetaPushWatermark) commit in one batch, so a crash
 // replays the batch at most once; a pair is never suggested twice anyway.
@@ -38,6 +42,7 @@
 #define PATENTMATCH_SERVICES_PUSH_WORKER_H_
 
 #include <cstdint>
+#include <functional>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -54,6 +59,10 @@ struct PushLimits {
   int max_per_company = 10;          // M per period
   absl::Duration period = absl::Hours(24 * 7);
   int top_k = 10;  // a patent fits a need when among its top_k
+  // Tests only: runs on the push thread once a batch is ranked, before its
+  // pairs are decided under the writer lock, so a test can change the store
+  // in between (the listing withdrawn or need closed while push ranked).
+  std::function<void()> after_ranking_for_test;
 };
 
 // What push has done since start (for logs and tests).

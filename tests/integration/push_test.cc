@@ -8,10 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -135,6 +138,15 @@ void CloseNeed(Client& as, const std::string& id) {
   ASSERT_EQ(out.status(), v1::DEMAND_CLOSED);
 }
 
+void Withdraw(Client& as, const std::string& id) {
+  v1::WithdrawPatentRequest req;
+  req.set_id(id);
+  req.set_reason(v1::HOLDER_REQUEST);
+  v1::PatentListing out;
+  grpc::Status s = as.patents->WithdrawPatent(Ctx().get(), req, &out);
+  ASSERT_TRUE(s.ok()) << id << ": " << Describe(s);
+}
+
 // The companies with an active suggestion of `patent_id`.
 std::set<std::string> CompaniesOf(
     const std::map<std::string, v1::Suggestion>& all,
@@ -166,12 +178,21 @@ class PushTest : public ::testing::Test {
     RegisterOrg(server_, "D", "样例储能公司", v1::PRIVATE_COMPANY, v1::KAIPING);
   }
 
-  // (Re)starts the server with `limits` in the same data directory.
-  void RestartWith(const PushLimits& limits) {
+  // (Re)starts the server with `limits` in the same data directory. Push
+  // runs AfterRanking between ranking a batch and deciding it.
+  void RestartWith(PushLimits limits) {
+    limits.after_ranking_for_test = [this] { AfterRanking(); };
     server_.Stop();
     server_.set_push(limits);
     server_.Start();
     admin_ = std::make_unique<Client>(server_.channel());
+  }
+
+  // Has push run `change` once, on its own thread, right after it has
+  // ranked the next batch and before it decides that batch's pairs.
+  void OnceAfterRanking(std::function<void()> change) {
+    std::lock_guard<std::mutex> lock(hook_mutex_);
+    after_ranking_ = std::move(change);
   }
 
   v1::Demand Need(const std::string& org, const std::string& text,
@@ -184,8 +205,22 @@ class PushTest : public ::testing::Test {
     return MustSubmitNeed(*admin_, spec);
   }
 
+  // Before server_: push may call AfterRanking until the server stops.
+  std::mutex hook_mutex_;
+  std::function<void()> after_ranking_;
   TestServer server_{"push"};
   std::unique_ptr<Client> admin_;
+
+ private:
+  void AfterRanking() {
+    std::function<void()> change;
+    {
+      std::lock_guard<std::mutex> lock(hook_mutex_);
+      change = std::move(after_ranking_);
+      after_ranking_ = nullptr;
+    }
+    if (change) change();
+  }
 };
 
 TEST_F(PushTest, ListingImportReachesTheNeedsAndPoolCompaniesItFitsOnly) {
@@ -411,6 +446,37 @@ TEST_F(PushTest, TiedPoolCompaniesShareAPatentsPlacesFairly) {
   }
   EXPECT_GT(pairs.size(), 1u) << "every patent went to the same two";
   EXPECT_GT(winners.size(), 2u) << *winners.begin();
+}
+
+// A listing withdrawn, or a need closed, while push was ranking (outside
+// the writer lock) is not pushed.
+TEST_F(PushTest, APairThatStoppedFittingWhilePushRankedIsNotPushed) {
+  const v1::Demand a = Need("A", kBattery, "新能源");
+  const v1::Demand c = Need("C", kBattery, "新能源");
+  server_.AwaitPush();
+
+  bool withdrew = false;
+  OnceAfterRanking([&] {
+    Withdraw(*admin_, "CN3401A");
+    withdrew = true;
+  });
+  Import(server_, {Listing("CN3401A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  ASSERT_TRUE(withdrew);
+  EXPECT_TRUE(AllSuggestions(server_).empty());
+
+  bool closed = false;
+  OnceAfterRanking([&] {
+    CloseNeed(*admin_, c.id());
+    closed = true;
+  });
+  Import(server_, {Listing("CN3402A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(ActiveIds(AllSuggestions(server_)),
+            (std::set<std::string>{absl::StrCat(a.id(), ":CN3402A")}));
 }
 
 TEST_F(PushTest, PushSurvivesARestartWithoutRepeatingOrLosingWork) {
