@@ -147,6 +147,15 @@ void Withdraw(Client& as, const std::string& id) {
   ASSERT_TRUE(s.ok()) << id << ": " << Describe(s);
 }
 
+v1::PushStatus GetPushStatus(Client& as) {
+  v1::GetPushStatusRequest req;
+  req.set_wait_seconds(60);
+  v1::PushStatus status;
+  grpc::Status s = as.reviews->GetPushStatus(Ctx(90).get(), req, &status);
+  EXPECT_TRUE(s.ok()) << Describe(s);
+  return status;
+}
+
 // The companies with an active suggestion of `patent_id`.
 std::set<std::string> CompaniesOf(
     const std::map<std::string, v1::Suggestion>& all,
@@ -350,33 +359,79 @@ TEST_F(PushTest, APatentGoesToAtMostNCompaniesAndClaimedOnesAreNeverDisplaced) {
   Import(server_, {Listing("CN3001A", "高镍三元锂电池正极材料", kBattery, "U1",
                            {v1::LICENCE_OPEN})});
   server_.AwaitPush();
-  // Three companies need it; the patent limit is 2 companies at once.
-  const v1::Demand a = Need("A", kBattery, "新能源");
-  const v1::Demand c = Need("C", kBattery, "新能源");
+  // Three companies need it, equally; the patent limit is 2 companies at
+  // once, and a pair only as good as those in place does not displace one.
+  Need("A", kBattery, "新能源");
+  Need("B", kBattery, "新能源");
+  Need("C", kBattery, "新能源");
   server_.AwaitPush();
   auto all = AllSuggestions(server_);
-  ASSERT_EQ(ActiveIds(all).size(), 2u);
+  ASSERT_EQ(all.size(), 2u) << "one of three dropped, none superseded";
+  const std::set<std::string> first = CompaniesOf(all, "CN3001A");
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(GetPushStatus(*admin_).dropped_by_patent_limit(), 1u);
 
-  // A commissioner claims both: claimed suggestions are never displaced.
-  for (const auto& id : ActiveIds(all)) {
-    v1::AdvanceSuggestionRequest claim;
-    claim.set_suggestion_id(id);
-    claim.mutable_claim();
-    v1::Suggestion out;
-    grpc::Status s =
-        server_.reviews->AdvanceSuggestion(Ctx().get(), claim, &out);
-    ASSERT_TRUE(s.ok()) << Describe(s);
-  }
-  const v1::Demand d =
-      Need("D", std::string(kBattery) + " " + kBattery, "新能源");
+  // A commissioner claims both. A company in the holder's own district
+  // scores higher and would displace an unclaimed one; claimed suggestions
+  // are never displaced.
+  for (const auto& id : ActiveIds(all)) Claim(*admin_, id);
+  RegisterOrg(server_, "E", "样例蓬江电池公司", v1::PRIVATE_COMPANY,
+              v1::PENGJIANG);
+  const v1::Demand e = Need("E", kBattery, "新能源");
   server_.AwaitPush();
   all = AllSuggestions(server_);
-  std::set<std::string> companies;
-  for (const auto& id : ActiveIds(all)) {
-    companies.insert(all.at(id).company_organisation_id());
-  }
-  EXPECT_EQ(companies, (std::set<std::string>{"A", "C"}));
-  EXPECT_FALSE(all.count(absl::StrCat(d.id(), ":CN3001A")));
+  EXPECT_EQ(CompaniesOf(all, "CN3001A"), first);
+  EXPECT_EQ(all.size(), 2u);
+  EXPECT_FALSE(all.count(absl::StrCat(e.id(), ":CN3001A")));
+  EXPECT_EQ(GetPushStatus(*admin_).dropped_by_patent_limit(), 2u);
+}
+
+// The displacement path of the patent limit: when a patent's N places are
+// taken by unclaimed pushed suggestions, a better company's need takes the
+// weakest one's place.
+TEST_F(PushTest, ABetterCompanyTakesThePlaceOfAPatentsWeakestUnclaimedPair) {
+  Import(server_, {Listing("CN3101A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  const v1::Demand a = Need("A", kBattery, "新能源");
+  // C wants an assignment, not the open licence the holder offers: it fits
+  // the patent less well than A.
+  NeedSpec weaker;
+  weaker.org = "C";
+  weaker.title = "锂电池正极材料";
+  weaker.description = kBattery;
+  weaker.industry = "新能源";
+  weaker.modes = {v1::TRANSFER};
+  const v1::Demand c = MustSubmitNeed(*admin_, weaker);
+  server_.AwaitPush();
+  auto all = AllSuggestions(server_);
+  const std::string a_id = absl::StrCat(a.id(), ":CN3101A");
+  const std::string c_id = absl::StrCat(c.id(), ":CN3101A");
+  ASSERT_EQ(ActiveIds(all), (std::set<std::string>{a_id, c_id}));
+  ASSERT_LT(all.at(c_id).score(), all.at(a_id).score());
+
+  // E is in the holder's district: better than both; the patent is full.
+  RegisterOrg(server_, "E", "样例蓬江电池公司", v1::PRIVATE_COMPANY,
+              v1::PENGJIANG);
+  const v1::Demand e = Need("E", kBattery, "新能源");
+  server_.AwaitPush();
+  all = AllSuggestions(server_);
+  const std::string e_id = absl::StrCat(e.id(), ":CN3101A");
+  ASSERT_TRUE(all.count(e_id));
+  EXPECT_GT(all.at(e_id).score(), all.at(a_id).score());
+  EXPECT_EQ(ActiveIds(all), (std::set<std::string>{a_id, e_id}));
+  EXPECT_EQ(CompaniesOf(all, "CN3101A"), (std::set<std::string>{"A", "E"}));
+  const v1::Suggestion& gone = all.at(c_id);
+  EXPECT_EQ(gone.state(), v1::SUPERSEDED);
+  ASSERT_GE(gone.history_size(), 2);
+  const v1::StateChange& last = gone.history(gone.history_size() - 1);
+  EXPECT_EQ(last.action(), "supersede");
+  EXPECT_EQ(last.from(), v1::SUGGESTED);
+  EXPECT_EQ(last.to(), v1::SUPERSEDED);
+  EXPECT_EQ(last.note(), absl::StrCat("push limit: ", e_id, " scored higher"));
+  const v1::PushStatus status = GetPushStatus(*admin_);
+  EXPECT_EQ(status.superseded(), 1u);
+  EXPECT_EQ(status.dropped_by_patent_limit(), 0u);
 }
 
 // A need that is closed can take nothing more, and a claimed suggestion
