@@ -19,6 +19,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "services/push_worker.h"
 #include "tests/integration/test_clients.h"
 #include "tests/integration/test_server.h"
@@ -532,6 +534,46 @@ TEST_F(PushTest, APairThatStoppedFittingWhilePushRankedIsNotPushed) {
   ASSERT_TRUE(closed);
   EXPECT_EQ(ActiveIds(AllSuggestions(server_)),
             (std::set<std::string>{absl::StrCat(a.id(), ":CN3402A")}));
+}
+
+// The company limit counts the pushed suggestions of the last `period`
+// only: once it has passed, a full company gets new ones again.
+TEST_F(PushTest, TheCompanyLimitRollsOverAfterItsPeriod) {
+  PushLimits limits = Limits(5, 2);
+  limits.period = absl::Seconds(2);
+  RestartWith(limits);
+  Import(server_, {Listing("CN3501A", "高镍三元锂电池正极材料", kBattery, "U1",
+                           {v1::LICENCE_OPEN}),
+                   Listing("CN3502A", "高镍三元锂电池正极材料 方案二", kBattery,
+                           "U1", {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  const v1::Demand a = Need("A", kBattery, "新能源");
+  server_.AwaitPush();
+  auto all = AllSuggestions(server_);
+  ASSERT_EQ(all.size(), 2u);
+  // Claimed, so a new pair cannot displace them: only the period frees A.
+  int64_t newest = 0;
+  for (const auto& [id, x] : all) {
+    Claim(*admin_, id);
+    newest = std::max(newest, x.created_unix());
+  }
+  Import(server_, {Listing("CN3503A", "高镍三元锂电池正极材料 方案三", kBattery,
+                           "U1", {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  EXPECT_FALSE(AllSuggestions(server_).count(absl::StrCat(a.id(), ":CN3503A")));
+  EXPECT_EQ(GetPushStatus(*admin_).dropped_by_company_limit(), 1u);
+
+  // Suggestions count while created at or after now - period (whole
+  // seconds), so A is free once the clock reads newest + period + 1.
+  absl::SleepFor(absl::FromUnixSeconds(newest + 3) - absl::Now());
+  Import(server_, {Listing("CN3504A", "高镍三元锂电池正极材料 方案四", kBattery,
+                           "U1", {v1::LICENCE_OPEN})});
+  server_.AwaitPush();
+  all = AllSuggestions(server_);
+  const std::string late = absl::StrCat(a.id(), ":CN3504A");
+  ASSERT_TRUE(all.count(late)) << "the period did not roll over";
+  EXPECT_EQ(all.at(late).state(), v1::SUGGESTED);
+  EXPECT_EQ(GetPushStatus(*admin_).dropped_by_company_limit(), 1u);
 }
 
 TEST_F(PushTest, PushSurvivesARestartWithoutRepeatingOrLosingWork) {
