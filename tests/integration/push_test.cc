@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -732,6 +734,162 @@ TEST_F(PushTest, AWatcherSeesEachNewSuggestionOnceAcrossAReconnect) {
     EXPECT_FALSE(reader->Read(&notice)) << notice.suggestion().id();
     EXPECT_TRUE(reader->Finish().ok());
   }
+}
+
+// A watch stream read on its own thread while the test writes, until
+// Stop() disconnects it.
+class LiveWatch {
+ public:
+  LiveWatch(Client& as, uint64_t after) {
+    ctx_.set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(60));
+    v1::WatchSuggestionsRequest req;
+    req.set_after_position(after);
+    reader_ = as.reviews->WatchSuggestions(&ctx_, req);
+    thread_ = std::thread([this] {
+      v1::SuggestionNotice notice;
+      while (reader_->Read(&notice)) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        seen_.push_back(notice);
+        arrived_.notify_all();
+      }
+    });
+  }
+  ~LiveWatch() { Stop(); }
+
+  // True once `count` notices have arrived (within 20 s).
+  bool AwaitCount(size_t count) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return arrived_.wait_for(lock, std::chrono::seconds(20),
+                             [&] { return seen_.size() >= count; });
+  }
+
+  // Disconnects, as a client that goes away; returns what arrived.
+  std::vector<v1::SuggestionNotice> Stop() {
+    if (thread_.joinable()) {
+      ctx_.TryCancel();
+      thread_.join();
+      reader_->Finish();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  grpc::ClientContext ctx_;
+  std::unique_ptr<grpc::ClientReader<v1::SuggestionNotice>> reader_;
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<v1::SuggestionNotice> seen_;
+  std::thread thread_;
+};
+
+// New-energy suggestions (in the energy commissioner's scope) and the others.
+void SplitByScope(const std::map<std::string, v1::Suggestion>& all,
+                  std::set<std::string>* in, std::set<std::string>* out) {
+  in->clear();
+  out->clear();
+  for (const auto& [id, x] : all)
+    (x.industry() == "新能源" ? in : out)->insert(id);
+}
+
+// Suggestions in and out of a commissioner's scope are created while it
+// streams and while it is away; resuming from its last position it sees
+// each in-scope one once and nothing else.
+TEST_F(PushTest, AWatcherResumesThroughInterleavedOutOfScopeNotices) {
+  Identity energy =
+      Commissioner(server_, "新能源特派员（样例）", {"新能源"}, {});
+  std::vector<v1::PatentListing> listings;
+  for (int i = 0; i < 4; ++i) {
+    listings.push_back(Tagged(Listing(absl::StrCat("CN36", i, "1A"),
+                                      absl::StrCat("锂电池正极材料 方案", i),
+                                      kBattery, "U1", {v1::LICENCE_OPEN}),
+                              "新能源"));
+  }
+  for (int i = 0; i < 2; ++i) {
+    listings.push_back(Listing(absl::StrCat("CN37", i, "1A"),
+                               absl::StrCat("医用导管 方案", i), kCatheter,
+                               "U1", {v1::TRANSFER}));
+  }
+  Import(server_, listings);
+  server_.AwaitPush();
+  std::set<std::string> in, out;
+
+  // Streaming: in scope (A), out of scope (B), in scope (C).
+  LiveWatch first(*energy.client, 0);
+  Need("A", kBattery, "新能源");
+  server_.AwaitPush();
+  SplitByScope(AllSuggestions(server_), &in, &out);
+  ASSERT_FALSE(in.empty());
+  ASSERT_TRUE(first.AwaitCount(in.size())) << "the watch is live";
+  Need("B", kCatheter, "生物医药");
+  server_.AwaitPush();  // so B's notices come before C's
+  Need("C", kBattery, "新能源");
+  server_.AwaitPush();
+  SplitByScope(AllSuggestions(server_), &in, &out);
+  ASSERT_FALSE(out.empty());
+  ASSERT_TRUE(first.AwaitCount(in.size()));
+  std::vector<v1::SuggestionNotice> seen = first.Stop();
+  const size_t streamed = seen.size();
+  // B's notices lie between A's and C's in the feed: the stream skipped them.
+  bool skipped = false;
+  for (size_t i = 1; i < streamed; ++i) {
+    skipped |= seen[i].position() > seen[i - 1].position() + 1;
+  }
+  EXPECT_TRUE(skipped);
+
+  // Away: out of scope (D, C), in scope (D, and a pool company's profile).
+  Need("D", kCatheter, "生物医药");
+  Need("D", kBattery, "新能源");
+  Need("C", kCatheter, "生物医药");
+  RegisterPoolCompany(server_, "P", "样例培育库企业（新能源）", {"新能源"});
+  Import(server_, {Tagged(Listing("CN3641A", "锂电池正极材料 方案4", kBattery,
+                                  "U1", {v1::LICENCE_OPEN}),
+                          "新能源")});
+  server_.AwaitPush();
+  SplitByScope(AllSuggestions(server_), &in, &out);
+  const size_t away = in.size() - streamed;
+  ASSERT_GT(away, 0u);
+
+  // Back from the last position; more of both while it streams.
+  LiveWatch second(*energy.client, seen.back().position());
+  ASSERT_TRUE(second.AwaitCount(away));
+  Import(server_, {Tagged(Listing("CN3651A", "锂电池正极材料 方案5", kBattery,
+                                  "U1", {v1::LICENCE_OPEN}),
+                          "新能源"),
+                   Listing("CN3751A", "医用导管 方案5", kCatheter, "U1",
+                           {v1::TRANSFER})});
+  server_.AwaitPush();
+  const size_t before = in.size() + out.size();
+  SplitByScope(AllSuggestions(server_), &in, &out);
+  ASSERT_GT(in.size(), streamed + away);
+  ASSERT_GT(in.size() + out.size(), before + (in.size() - streamed - away));
+  ASSERT_TRUE(second.AwaitCount(in.size() - streamed));
+  const std::vector<v1::SuggestionNotice> rest = second.Stop();
+  seen.insert(seen.end(), rest.begin(), rest.end());
+
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].kind(), v1::SUGGESTION_CREATED);
+    EXPECT_EQ(seen[i].suggestion().industry(), "新能源");
+    if (i > 0) {
+      EXPECT_GT(seen[i].position(), seen[i - 1].position());
+    }
+    ids.push_back(seen[i].suggestion().id());
+    EXPECT_FALSE(out.count(ids.back())) << ids.back() << " is out of scope";
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), in);
+  EXPECT_EQ(ids.size(), in.size()) << "no notice twice";
+  // Nothing is left after the last notice seen.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::WatchSuggestionsRequest req;
+  req.set_after_position(seen.back().position());
+  req.set_backlog_only(true);
+  auto reader = energy->reviews->WatchSuggestions(&ctx, req);
+  v1::SuggestionNotice notice;
+  EXPECT_FALSE(reader->Read(&notice)) << notice.suggestion().id();
+  EXPECT_TRUE(reader->Finish().ok());
 }
 
 TEST_F(PushTest, PushStatusWaitsUntilCaughtUpAndCounts) {
