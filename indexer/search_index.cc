@@ -459,9 +459,9 @@ absl::StatusOr<SearchResult> SearchIndex::SearchDemands(
 
 absl::StatusOr<SearchResult> SearchIndex::Search(
     const TextSearch& search, const Xapian::Query& filter) const {
-  return ReadWithRetry(
-      commit_gate_,
-      [&](bool fresh) { return SearchOnce(search, filter, fresh); });
+  return ReadWithRetry(commit_gate_, [&](bool fresh) {
+    return SearchOnce(search, filter, fresh);
+  });
 }
 
 absl::StatusOr<SearchResult> SearchIndex::SearchOnce(
@@ -559,9 +559,9 @@ std::vector<Token> SearchIndex::QueryTokens(const TextSearch& search,
 absl::StatusOr<std::vector<std::vector<std::string>>>
 SearchIndex::MatchedPatentTerms(const TextSearch& search,
                                 const std::vector<std::string>& ids) const {
-  return ReadWithRetry(
-      commit_gate_,
-      [&](bool fresh) { return MatchedPatentTermsOnce(search, ids, fresh); });
+  return ReadWithRetry(commit_gate_, [&](bool fresh) {
+    return MatchedPatentTermsOnce(search, ids, fresh);
+  });
 }
 
 absl::StatusOr<std::vector<std::vector<std::string>>>

@@ -65,7 +65,6 @@ class ReviewServiceImpl final : public v1::ReviewService::Service {
 absl::StatusOr<v1::RankingWeightsState> LoadRankingWeights(
     const storage::Store& store);
 
-
 }  // namespace patentmatch
 
 #endif  // PATENTMATCH_SERVICES_REVIEW_SERVICE_H_

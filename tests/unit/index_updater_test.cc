@@ -359,8 +359,8 @@ TEST_F(IndexUpdaterTest, EntityMissingFromTheStoreIsRemovedFromTheIndex) {
   ASSERT_THAT(Ids("锂电池"), UnorderedElementsAre("CN1A", "CN2A"));
 
   // A change whose entity is gone by replay time (the feed records only
-  // which entity changed). The Store never deletes an indexed entity, so remove the record
-  // underneath it.
+  // which entity changed). The Store never deletes an indexed entity, so remove
+  // the record underneath it.
   ASSERT_EQ(PutPatent(Patent("CN1A", "锂电池", "锂电池")), 3u);
   updater_.reset();
   store_.reset();
