@@ -40,6 +40,14 @@ struct EventData {
 
 absl::StatusOr<EventData> LoadEvent(const storage::Store& store,
                                     absl::string_view id);
+// Everything a change to the event reads, as one string: the event, its
+// participants, preferences and meetings, and every need and listing the
+// participants bring as stored now (one that is absent too). Equal
+// fingerprints at two moments: nothing a plan depends on changed in
+// between, apart from the search index's term statistics.
+absl::StatusOr<std::string> EventFingerprint(const storage::Store& store,
+                                             const EventData& data);
+
 const v1::EventParticipant* FindParticipant(const EventData& data,
                                             absl::string_view org);
 std::string ParticipantKey(absl::string_view event, absl::string_view org);

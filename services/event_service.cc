@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -26,6 +27,7 @@
 #include "services/review_workflow.h"
 #include "services/suggestion_writes.h"
 #include "services/validation.h"
+#include "storage/status_macros.h"
 
 namespace patentmatch {
 namespace {
@@ -639,6 +641,39 @@ grpc::Status EventServiceImpl::RegisterParticipant(
   return grpc::Status::OK;
 }
 
+absl::Status EventServiceImpl::ChangeEvent(absl::string_view event_id,
+                                           const storage::AuditContext& audit,
+                                           const EventChange& change,
+                                           EventData* committed) {
+  constexpr int kUnlockedTries = 2;
+  for (int attempt = 0;; ++attempt) {
+    const bool locked_throughout = attempt == kUnlockedTries;
+    std::optional<absl::MutexLock> lock;
+    if (locked_throughout) lock.emplace(&ctx_->store->writer_mutex());
+    ASSIGN_OR_RETURN(EventData data, LoadEvent(*ctx_->store, event_id));
+    std::string read;
+    if (!locked_throughout) {
+      ASSIGN_OR_RETURN(read, EventFingerprint(*ctx_->store, data));
+    }
+    storage::WriteSet writes(audit);
+    RETURN_IF_ERROR(change(&data, &writes));
+    if (!locked_throughout) {
+      if (after_unlocked_change_for_test_) after_unlocked_change_for_test_();
+      lock.emplace(&ctx_->store->writer_mutex());
+      ASSIGN_OR_RETURN(const EventData now, LoadEvent(*ctx_->store, event_id));
+      ASSIGN_OR_RETURN(const std::string again,
+                       EventFingerprint(*ctx_->store, now));
+      if (again != read) continue;  // changed meanwhile: work it out again
+    }
+    if (!writes.empty()) {
+      auto done = ctx_->store->Commit(writes);
+      if (!done.ok()) return done.status();
+    }
+    *committed = std::move(data);
+    return absl::OkStatus();
+  }
+}
+
 grpc::Status EventServiceImpl::SetPairPreference(
     grpc::ServerContext* context, const v1::SetPairPreferenceRequest* request,
     v1::SetPairPreferenceResponse* response) {
@@ -667,72 +702,80 @@ grpc::Status EventServiceImpl::SetPairPreference(
   absl::Status s = FieldErrorsToStatus(errors);
   if (!s.ok()) return ToGrpcStatus(s);
 
-  absl::MutexLock lock(&ctx_->store->writer_mutex());
-  ASSIGN_OR_RETURN_GRPC(EventData data,
-                        LoadEvent(*ctx_->store, request->event_id()));
-  if (!MaySeeEvent(caller, *ctx_->store, data.event)) {
-    return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
-  }
-  if (data.event.state() == v1::EVENT_CLOSED) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("event ", data.event.id(), " is closed")));
-  }
-  const auto* company =
-      FindParticipant(data, request->company_organisation_id());
-  const auto* holder = FindParticipant(data, request->holder_organisation_id());
-  errors.clear();
-  if (company == nullptr || company->side() != v1::COMPANY_SIDE) {
-    AddFieldError(&errors, "company_organisation_id",
-                  "is not registered on the company side of this event");
-  }
-  if (holder == nullptr || holder->side() != v1::HOLDER_SIDE) {
-    AddFieldError(&errors, "holder_organisation_id",
-                  "is not registered on the holder side of this event");
-  }
-  s = FieldErrorsToStatus(errors);
-  if (!s.ok()) return ToGrpcStatus(s);
-  // Who speaks: staff say which side; members speak for their own side.
-  v1::EventSide side = request->stated_by();
-  if (MayManage(caller, data.event)) {
-    if (side != v1::COMPANY_SIDE && side != v1::HOLDER_SIDE) {
-      return ToGrpcStatus(absl::InvalidArgumentError(
-          "stated_by: must be COMPANY_SIDE or HOLDER_SIDE"));
-    }
-  } else if (caller.IsMemberOf(request->company_organisation_id()) &&
-             side != v1::HOLDER_SIDE) {
-    side = v1::COMPANY_SIDE;
-  } else if (caller.IsMemberOf(request->holder_organisation_id()) &&
-             side != v1::COMPANY_SIDE) {
-    side = v1::HOLDER_SIDE;
-  } else {
-    return ToGrpcStatus(absl::PermissionDeniedError(
-        "organisation members state wishes only for their own side of a "
-        "pair"));
-  }
-  const std::string key =
-      PreferenceKey(data.event.id(), request->company_organisation_id(),
-                    request->holder_organisation_id());
   v1::PairPreference pref;
-  s = ctx_->store->Get(EntityKind::kEventPreference, key, &pref);
-  if (!s.ok() && !absl::IsNotFound(s)) return ToGrpcStatus(s);
-  pref.set_event_id(data.event.id());
-  pref.set_company_organisation_id(request->company_organisation_id());
-  pref.set_holder_organisation_id(request->holder_organisation_id());
-  if (side == v1::COMPANY_SIDE) {
-    pref.set_company_says(request->preference());
-  } else {
-    pref.set_holder_says(request->preference());
-  }
-  if (!request->note().empty()) pref.set_note(request->note());
-  storage::WriteSet writes(caller.Audit("EventService.SetPairPreference"));
-  writes.Put(EntityKind::kEventPreference, key, pref);
-  // A refusal of a pair with a scheduled meeting cancels that meeting now
-  // (unless it took place) and re-plans around it, in the same batch.
   bool replanned = false;
-  if (request->preference() == v1::REFUSE_TO_MEET &&
-      data.event.state() == v1::EVENT_PLANNED) {
+  auto change = [&](EventData* data,
+                    storage::WriteSet* writes) -> absl::Status {
+    response->Clear();
+    pref.Clear();
+    replanned = false;
+    if (!MaySeeEvent(caller, *ctx_->store, data->event)) {
+      return NotFoundOrHidden(request->event_id());
+    }
+    if (data->event.state() == v1::EVENT_CLOSED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("event ", data->event.id(), " is closed"));
+    }
+    const auto* company =
+        FindParticipant(*data, request->company_organisation_id());
+    const auto* holder =
+        FindParticipant(*data, request->holder_organisation_id());
+    std::vector<v1::FieldError> errors;
+    if (company == nullptr || company->side() != v1::COMPANY_SIDE) {
+      AddFieldError(&errors, "company_organisation_id",
+                    "is not registered on the company side of this event");
+    }
+    if (holder == nullptr || holder->side() != v1::HOLDER_SIDE) {
+      AddFieldError(&errors, "holder_organisation_id",
+                    "is not registered on the holder side of this event");
+    }
+    RETURN_IF_ERROR(FieldErrorsToStatus(errors));
+    // Who speaks: staff say which side; members speak for their own side.
+    v1::EventSide side = request->stated_by();
+    if (MayManage(caller, data->event)) {
+      if (side != v1::COMPANY_SIDE && side != v1::HOLDER_SIDE) {
+        return absl::InvalidArgumentError(
+            "stated_by: must be COMPANY_SIDE or HOLDER_SIDE");
+      }
+    } else if (caller.IsMemberOf(request->company_organisation_id()) &&
+               side != v1::HOLDER_SIDE) {
+      side = v1::COMPANY_SIDE;
+    } else if (caller.IsMemberOf(request->holder_organisation_id()) &&
+               side != v1::COMPANY_SIDE) {
+      side = v1::HOLDER_SIDE;
+    } else {
+      return absl::PermissionDeniedError(
+          "organisation members state wishes only for their own side of a "
+          "pair");
+    }
+    // The pair's preference so far (LoadEvent read them all).
+    for (const auto& p : data->preferences) {
+      if (p.company_organisation_id() == request->company_organisation_id() &&
+          p.holder_organisation_id() == request->holder_organisation_id()) {
+        pref = p;
+      }
+    }
+    pref.set_event_id(data->event.id());
+    pref.set_company_organisation_id(request->company_organisation_id());
+    pref.set_holder_organisation_id(request->holder_organisation_id());
+    if (side == v1::COMPANY_SIDE) {
+      pref.set_company_says(request->preference());
+    } else {
+      pref.set_holder_says(request->preference());
+    }
+    if (!request->note().empty()) pref.set_note(request->note());
+    writes->Put(EntityKind::kEventPreference,
+                PreferenceKey(data->event.id(), pref.company_organisation_id(),
+                              pref.holder_organisation_id()),
+                pref);
+    // A refusal of a pair with a scheduled meeting cancels that meeting now
+    // (unless it took place) and re-plans around it, in the same batch.
+    if (request->preference() != v1::REFUSE_TO_MEET ||
+        data->event.state() != v1::EVENT_PLANNED) {
+      return absl::OkStatus();
+    }
     std::set<std::string> cancel;
-    for (const auto& m : data.meetings) {
+    for (const auto& m : data->meetings) {
       if (m.status() == v1::MEETING_SCHEDULED &&
           m.outcome() == v1::MEETING_OUTCOME_UNSPECIFIED &&
           m.company_organisation_id() == pref.company_organisation_id() &&
@@ -740,26 +783,29 @@ grpc::Status EventServiceImpl::SetPairPreference(
         cancel.insert(m.id());
       }
     }
-    if (!cancel.empty()) {
-      bool stored = false;
-      for (auto& p : data.preferences) {
-        if (p.company_organisation_id() == pref.company_organisation_id() &&
-            p.holder_organisation_id() == pref.holder_organisation_id()) {
-          p = pref;
-          stored = true;
-        }
+    if (cancel.empty()) return absl::OkStatus();
+    bool stored = false;
+    for (auto& p : data->preferences) {
+      if (p.company_organisation_id() == pref.company_organisation_id() &&
+          p.holder_organisation_id() == pref.holder_organisation_id()) {
+        p = pref;
+        stored = true;
       }
-      if (!stored) data.preferences.push_back(pref);
-      const std::string reason = absl::StrCat(
-          "refused by the ", side == v1::COMPANY_SIDE ? "company" : "holder",
-          request->note().empty() ? "" : ": ", request->note());
-      ASSIGN_OR_RETURN_GRPC(*response->mutable_replan(),
-                            Replan(*ctx_, &data, cancel, reason, &writes));
-      replanned = true;
     }
-  }
-  auto committed = ctx_->store->Commit(writes);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
+    if (!stored) data->preferences.push_back(pref);
+    const std::string reason = absl::StrCat(
+        "refused by the ", side == v1::COMPANY_SIDE ? "company" : "holder",
+        request->note().empty() ? "" : ": ", request->note());
+    ASSIGN_OR_RETURN(*response->mutable_replan(),
+                     Replan(*ctx_, data, cancel, reason, writes));
+    replanned = true;
+    return absl::OkStatus();
+  };
+  EventData data;
+  s = ChangeEvent(request->event_id(),
+                  caller.Audit("EventService.SetPairPreference"), change,
+                  &data);
+  if (!s.ok()) return ToGrpcStatus(s);
   if (replanned) {
     const bool manage = MayManage(caller, data.event);
     *response->mutable_replan()->mutable_agenda() = MakeAgenda(
@@ -779,84 +825,85 @@ grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
       FieldErrorsToStatus(ValidateId(request->event_id(), "event_id"));
   if (!s.ok()) return ToGrpcStatus(s);
   const absl::Time started = absl::Now();
-  absl::MutexLock lock(&ctx_->store->writer_mutex());
-  ASSIGN_OR_RETURN_GRPC(EventData data,
-                        LoadEvent(*ctx_->store, request->event_id()));
-  s = CheckManage(caller, data.event);
-  if (!s.ok()) return ToGrpcStatus(s);
-  if (data.event.state() == v1::EVENT_CLOSED) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("event ", data.event.id(), " is closed")));
-  }
-  for (const auto& m : data.meetings) {
-    if (m.outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
-      return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
-          "event ", data.event.id(), " has recorded meeting outcomes (", m.id(),
-          "); cancel participants or meetings to re-plan instead")));
+  auto change = [&](EventData* data,
+                    storage::WriteSet* writes) -> absl::Status {
+    RETURN_IF_ERROR(CheckManage(caller, data->event));
+    if (data->event.state() == v1::EVENT_CLOSED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("event ", data->event.id(), " is closed"));
     }
-  }
-  // A pair whose meeting was cancelled is not planned again, even afresh.
-  std::set<std::pair<std::string, std::string>> cancelled_pairs;
-  for (const auto& m : data.meetings) {
-    if (m.status() == v1::MEETING_CANCELLED) {
-      cancelled_pairs.insert(
-          {m.company_organisation_id(), m.holder_organisation_id()});
+    for (const auto& m : data->meetings) {
+      if (m.outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "event ", data->event.id(), " has recorded meeting outcomes (",
+            m.id(), "); cancel participants or meetings to re-plan instead"));
+      }
     }
-  }
-  ASSIGN_OR_RETURN_GRPC(Problem problem,
-                        BuildProblem(*ctx_, data, cancelled_pairs));
-  const absl::Time solve_start = absl::Now();
-  ASSIGN_OR_RETURN_GRPC(const matcher::EventPlan plan,
-                        matcher::PlanEvent(problem.input));
-  const double solve_ms = absl::ToDoubleMilliseconds(absl::Now() - solve_start);
-  s = matcher::CheckPlan(problem.input, plan);
-  if (!s.ok()) return ToGrpcStatus(absl::InternalError(s.message()));
-  std::vector<int> chosen;
-  for (const auto& m : plan.meetings) chosen.push_back(m.candidate);
-  absl::flat_hash_map<int, v1::Explanation> why;
-  s = ExplainTopics(*ctx_, problem, chosen, &why);
-  if (!s.ok()) return ToGrpcStatus(s);
+    // A pair whose meeting was cancelled is not planned again, even afresh.
+    std::set<std::pair<std::string, std::string>> cancelled_pairs;
+    for (const auto& m : data->meetings) {
+      if (m.status() == v1::MEETING_CANCELLED) {
+        cancelled_pairs.insert(
+            {m.company_organisation_id(), m.holder_organisation_id()});
+      }
+    }
+    ASSIGN_OR_RETURN(const Problem problem,
+                     BuildProblem(*ctx_, *data, cancelled_pairs));
+    const absl::Time solve_start = absl::Now();
+    ASSIGN_OR_RETURN(const matcher::EventPlan plan,
+                     matcher::PlanEvent(problem.input));
+    const double solve_ms =
+        absl::ToDoubleMilliseconds(absl::Now() - solve_start);
+    absl::Status checked = matcher::CheckPlan(problem.input, plan);
+    if (!checked.ok()) return absl::InternalError(checked.message());
+    std::vector<int> chosen;
+    for (const auto& m : plan.meetings) chosen.push_back(m.candidate);
+    absl::flat_hash_map<int, v1::Explanation> why;
+    RETURN_IF_ERROR(ExplainTopics(*ctx_, problem, chosen, &why));
 
-  v1::DockingEvent& e = data.event;
-  const int version = e.plan().version() + 1;
-  storage::WriteSet writes(caller.Audit("EventService.PlanEvent"));
-  // Scheduled meetings are replaced; cancelled ones stay on record. New
-  // meeting ids continue after every id given out before, so a printed
-  // agenda's M0003 never names another pair.
-  int number = NextMeetingNumber(data);
-  std::vector<v1::Meeting> kept_on_record;
-  for (auto& old : data.meetings) {
-    if (old.status() == v1::MEETING_CANCELLED) {
-      kept_on_record.push_back(std::move(old));
-    } else {
-      writes.Delete(EntityKind::kMeeting, MeetingKey(e.id(), old.id()));
+    v1::DockingEvent& e = data->event;
+    const int version = e.plan().version() + 1;
+    // Scheduled meetings are replaced; cancelled ones stay on record. New
+    // meeting ids continue after every id given out before, so a printed
+    // agenda's M0003 never names another pair.
+    int number = NextMeetingNumber(*data);
+    std::vector<v1::Meeting> kept_on_record;
+    for (auto& old : data->meetings) {
+      if (old.status() == v1::MEETING_CANCELLED) {
+        kept_on_record.push_back(std::move(old));
+      } else {
+        writes->Delete(EntityKind::kMeeting, MeetingKey(e.id(), old.id()));
+      }
     }
-  }
-  data.meetings = std::move(kept_on_record);
-  for (const auto& planned : plan.meetings) {
-    v1::Meeting m =
-        MakeMeeting(e, problem, planned, MeetingId(number), version, why);
-    e.set_last_meeting_number(number++);
-    writes.Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
-    data.meetings.push_back(std::move(m));
-  }
-  v1::PlanSummary* summary = e.mutable_plan();
-  summary->Clear();
-  summary->set_version(version);
-  summary->set_meetings(static_cast<int>(plan.meetings.size()));
-  summary->set_total_quality(plan.total_quality);
-  summary->set_candidate_pairs(static_cast<int>(problem.pairs.size()));
-  summary->set_wished_pairs(problem.wished);
-  summary->set_refused_pairs(problem.refused);
-  summary->set_solve_ms(solve_ms);
-  summary->set_total_ms(absl::ToDoubleMilliseconds(absl::Now() - started));
-  summary->set_optimality(Optimality(problem));
-  summary->set_planned_unix(NowUnix());
-  e.set_state(v1::EVENT_PLANNED);
-  e.set_updated_unix(NowUnix());
-  writes.Put(EntityKind::kEvent, e.id(), e);
-  auto committed = ctx_->store->Commit(writes);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
+    data->meetings = std::move(kept_on_record);
+    for (const auto& planned : plan.meetings) {
+      v1::Meeting m =
+          MakeMeeting(e, problem, planned, MeetingId(number), version, why);
+      e.set_last_meeting_number(number++);
+      writes->Put(EntityKind::kMeeting, MeetingKey(e.id(), m.id()), m);
+      data->meetings.push_back(std::move(m));
+    }
+    v1::PlanSummary* summary = e.mutable_plan();
+    summary->Clear();
+    summary->set_version(version);
+    summary->set_meetings(static_cast<int>(plan.meetings.size()));
+    summary->set_total_quality(plan.total_quality);
+    summary->set_candidate_pairs(static_cast<int>(problem.pairs.size()));
+    summary->set_wished_pairs(problem.wished);
+    summary->set_refused_pairs(problem.refused);
+    summary->set_solve_ms(solve_ms);
+    summary->set_total_ms(absl::ToDoubleMilliseconds(absl::Now() - started));
+    summary->set_optimality(Optimality(problem));
+    summary->set_planned_unix(NowUnix());
+    e.set_state(v1::EVENT_PLANNED);
+    e.set_updated_unix(NowUnix());
+    writes->Put(EntityKind::kEvent, e.id(), e);
+    return absl::OkStatus();
+  };
+  EventData data;
+  s = ChangeEvent(request->event_id(), caller.Audit("EventService.PlanEvent"),
+                  change, &data);
+  if (!s.ok()) return ToGrpcStatus(s);
   *response = MakeAgenda(*ctx_, caller, data, "");
   return grpc::Status::OK;
 }
@@ -894,48 +941,50 @@ grpc::Status EventServiceImpl::CancelParticipation(
   absl::Status s = FieldErrorsToStatus(errors);
   if (!s.ok()) return ToGrpcStatus(s);
 
-  absl::MutexLock lock(&ctx_->store->writer_mutex());
-  ASSIGN_OR_RETURN_GRPC(EventData data,
-                        LoadEvent(*ctx_->store, request->event_id()));
-  if (!MayManage(caller, data.event) &&
-      !caller.IsMemberOf(request->organisation_id())) {
-    if (!MaySeeEvent(caller, *ctx_->store, data.event)) {
-      return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
+  auto change = [&](EventData* data,
+                    storage::WriteSet* writes) -> absl::Status {
+    if (!MayManage(caller, data->event) &&
+        !caller.IsMemberOf(request->organisation_id())) {
+      if (!MaySeeEvent(caller, *ctx_->store, data->event)) {
+        return NotFoundOrHidden(request->event_id());
+      }
+      return absl::PermissionDeniedError(
+          "organisation members may cancel only their own participation");
     }
-    return ToGrpcStatus(absl::PermissionDeniedError(
-        "organisation members may cancel only their own participation"));
-  }
-  if (data.event.state() == v1::EVENT_CLOSED) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("event ", data.event.id(), " is closed")));
-  }
-  v1::EventParticipant* part = nullptr;
-  for (auto& p : data.participants) {
-    if (p.organisation_id() == request->organisation_id()) part = &p;
-  }
-  if (part == nullptr) {
-    return ToGrpcStatus(absl::NotFoundError(
-        absl::StrCat("organisation ", request->organisation_id(),
-                     " is not registered for event ", data.event.id())));
-  }
-  if (part->cancelled()) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("organisation ", request->organisation_id(),
-                     " has already cancelled")));
-  }
-  part->set_cancelled(true);
-  part->set_cancel_reason(request->reason());
-  const storage::AuditContext audit =
-      caller.Audit("EventService.CancelParticipation");
-  storage::WriteSet writes(audit);
-  writes.Put(EntityKind::kEventParticipant,
-             ParticipantKey(data.event.id(), part->organisation_id()), *part);
-  const std::string reason =
-      absl::StrCat("participant ", part->organisation_id(), " cancelled",
-                   request->reason().empty() ? "" : ": ", request->reason());
-  ASSIGN_OR_RETURN_GRPC(*response, Replan(*ctx_, &data, {}, reason, &writes));
-  auto committed = ctx_->store->Commit(writes);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
+    if (data->event.state() == v1::EVENT_CLOSED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("event ", data->event.id(), " is closed"));
+    }
+    v1::EventParticipant* part = nullptr;
+    for (auto& p : data->participants) {
+      if (p.organisation_id() == request->organisation_id()) part = &p;
+    }
+    if (part == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat("organisation ", request->organisation_id(),
+                       " is not registered for event ", data->event.id()));
+    }
+    if (part->cancelled()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("organisation ", request->organisation_id(),
+                       " has already cancelled"));
+    }
+    part->set_cancelled(true);
+    part->set_cancel_reason(request->reason());
+    writes->Put(EntityKind::kEventParticipant,
+                ParticipantKey(data->event.id(), part->organisation_id()),
+                *part);
+    const std::string reason =
+        absl::StrCat("participant ", part->organisation_id(), " cancelled",
+                     request->reason().empty() ? "" : ": ", request->reason());
+    ASSIGN_OR_RETURN(*response, Replan(*ctx_, data, {}, reason, writes));
+    return absl::OkStatus();
+  };
+  EventData data;
+  s = ChangeEvent(request->event_id(),
+                  caller.Audit("EventService.CancelParticipation"), change,
+                  &data);
+  if (!s.ok()) return ToGrpcStatus(s);
   // Staff get the whole agenda; a member its own.
   *response->mutable_agenda() = MakeAgenda(
       *ctx_, caller, data, caller.is_staff() ? "" : request->organisation_id());
@@ -958,49 +1007,50 @@ grpc::Status EventServiceImpl::CancelMeeting(
   absl::Status s = FieldErrorsToStatus(errors);
   if (!s.ok()) return ToGrpcStatus(s);
 
-  absl::MutexLock lock(&ctx_->store->writer_mutex());
-  ASSIGN_OR_RETURN_GRPC(EventData data,
-                        LoadEvent(*ctx_->store, request->event_id()));
-  const v1::Meeting* meeting = nullptr;
-  for (const auto& m : data.meetings) {
-    if (m.id() == request->meeting_id()) meeting = &m;
-  }
-  const bool manage = MayManage(caller, data.event);
-  if (!manage && !MaySeeEvent(caller, *ctx_->store, data.event)) {
-    return ToGrpcStatus(NotFoundOrHidden(request->event_id()));
-  }
-  if (meeting == nullptr ||
-      (!manage && !caller.IsMemberOf(meeting->company_organisation_id()) &&
-       !caller.IsMemberOf(meeting->holder_organisation_id()))) {
-    return ToGrpcStatus(absl::NotFoundError(
-        absl::StrCat("event ", data.event.id(), " has no meeting '",
-                     request->meeting_id(), "'")));
-  }
-  if (data.event.state() != v1::EVENT_PLANNED) {
-    return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
-        "event ", data.event.id(), " is not planned (or closed)")));
-  }
-  if (meeting->status() != v1::MEETING_SCHEDULED) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("meeting ", meeting->id(), " is already cancelled")));
-  }
-  if (meeting->outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("meeting ", meeting->id(), " took place (its outcome is ",
-                     v1::MeetingOutcome_Name(meeting->outcome()),
-                     "); it cannot be cancelled")));
-  }
-  const storage::AuditContext audit =
-      caller.Audit("EventService.CancelMeeting");
-  storage::WriteSet writes(audit);
-  const std::string reason =
-      absl::StrCat("meeting cancelled", request->reason().empty() ? "" : ": ",
-                   request->reason());
-  const std::string meeting_id = meeting->id();
-  ASSIGN_OR_RETURN_GRPC(*response,
-                        Replan(*ctx_, &data, {meeting_id}, reason, &writes));
-  auto committed = ctx_->store->Commit(writes);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  bool manage = false;
+  auto change = [&](EventData* data,
+                    storage::WriteSet* writes) -> absl::Status {
+    const v1::Meeting* meeting = nullptr;
+    for (const auto& m : data->meetings) {
+      if (m.id() == request->meeting_id()) meeting = &m;
+    }
+    manage = MayManage(caller, data->event);
+    if (!manage && !MaySeeEvent(caller, *ctx_->store, data->event)) {
+      return NotFoundOrHidden(request->event_id());
+    }
+    if (meeting == nullptr ||
+        (!manage && !caller.IsMemberOf(meeting->company_organisation_id()) &&
+         !caller.IsMemberOf(meeting->holder_organisation_id()))) {
+      return absl::NotFoundError(absl::StrCat("event ", data->event.id(),
+                                              " has no meeting '",
+                                              request->meeting_id(), "'"));
+    }
+    if (data->event.state() != v1::EVENT_PLANNED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "event ", data->event.id(), " is not planned (or closed)"));
+    }
+    if (meeting->status() != v1::MEETING_SCHEDULED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("meeting ", meeting->id(), " is already cancelled"));
+    }
+    if (meeting->outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "meeting ", meeting->id(), " took place (its outcome is ",
+          v1::MeetingOutcome_Name(meeting->outcome()),
+          "); it cannot be cancelled"));
+    }
+    const std::string reason =
+        absl::StrCat("meeting cancelled", request->reason().empty() ? "" : ": ",
+                     request->reason());
+    const std::string meeting_id = meeting->id();
+    ASSIGN_OR_RETURN(*response,
+                     Replan(*ctx_, data, {meeting_id}, reason, writes));
+    return absl::OkStatus();
+  };
+  EventData data;
+  s = ChangeEvent(request->event_id(),
+                  caller.Audit("EventService.CancelMeeting"), change, &data);
+  if (!s.ok()) return ToGrpcStatus(s);
   *response->mutable_agenda() = MakeAgenda(
       *ctx_, caller, data, manage ? "" : caller.account().organisation_id());
   return grpc::Status::OK;

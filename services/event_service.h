@@ -15,14 +15,29 @@
 #ifndef PATENTMATCH_SERVICES_EVENT_SERVICE_H_
 #define PATENTMATCH_SERVICES_EVENT_SERVICE_H_
 
+#include <functional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "patentmatch/v1/events.grpc.pb.h"
 #include "services/service_context.h"
 
 namespace patentmatch {
 
+struct EventData;  // event_planning.h
+
 class EventServiceImpl final : public v1::EventService::Service {
  public:
-  explicit EventServiceImpl(const ServiceContext* ctx) : ctx_(ctx) {}
+  // `after_unlocked_change_for_test`: tests only; runs when a change has
+  // been worked out without the writer lock, before it is checked and
+  // committed under it (see ChangeEvent), so a test can write in between.
+  explicit EventServiceImpl(
+      const ServiceContext* ctx,
+      std::function<void()> after_unlocked_change_for_test = nullptr)
+      : ctx_(ctx),
+        after_unlocked_change_for_test_(
+            std::move(after_unlocked_change_for_test)) {}
 
   grpc::Status CreateEvent(grpc::ServerContext*, const v1::CreateEventRequest*,
                            v1::DockingEvent*) override;
@@ -56,7 +71,22 @@ class EventServiceImpl final : public v1::EventService::Service {
                               v1::Shortlist*) override;
 
  private:
+  // Runs `change` on the event as stored, then commits the writes it adds.
+  // Planning and re-planning rank every pair the event brings (about half
+  // a second for 200 companies x 500 listings), too long to hold up every
+  // other write, so `change` runs first without the store's writer lock;
+  // under it the writes commit only if EventFingerprint shows nothing it
+  // read has changed, else it runs again, the last time wholly under the
+  // lock. `change` may therefore run more than once; an error it returns
+  // is returned at once. `*committed`: the event as written.
+  using EventChange =
+      std::function<absl::Status(EventData* data, storage::WriteSet* writes)>;
+  absl::Status ChangeEvent(absl::string_view event_id,
+                           const storage::AuditContext& audit,
+                           const EventChange& change, EventData* committed);
+
   const ServiceContext* ctx_;
+  const std::function<void()> after_unlocked_change_for_test_;
 };
 
 }  // namespace patentmatch

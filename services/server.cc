@@ -159,7 +159,8 @@ class ServerImpl final : public PatentMatchServer {
     patents_ = std::make_unique<PatentServiceImpl>(&context_);
     demands_ = std::make_unique<DemandServiceImpl>(&context_);
     matches_ = std::make_unique<MatchServiceImpl>(&context_);
-    events_ = std::make_unique<EventServiceImpl>(&context_);
+    events_ = std::make_unique<EventServiceImpl>(
+        &context_, options.after_unlocked_event_change_for_test);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();

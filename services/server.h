@@ -14,6 +14,7 @@
 #ifndef PATENTMATCH_SERVICES_SERVER_H_
 #define PATENTMATCH_SERVICES_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,10 @@ struct ServerOptions {
   bool new_admin_token = false;
   // Precise push: limits and whether it runs (services/push_worker.h).
   PushLimits push;
+  // Tests only: runs when an event change (planning, re-planning) has been
+  // worked out without the store's writer lock, before it is checked and
+  // committed under it (EventServiceImpl::ChangeEvent).
+  std::function<void()> after_unlocked_event_change_for_test;
 };
 
 class PatentMatchServer {

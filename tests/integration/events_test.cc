@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -443,6 +444,15 @@ class EventWorld : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<TestServer>("events");
+    server_->set_after_unlocked_event_change([this] {
+      std::function<void()> once;
+      {
+        std::lock_guard<std::mutex> lock(during_change_mutex_);
+        once = std::move(during_change_);
+        during_change_ = nullptr;
+      }
+      if (once) once();
+    });
     server_->Start();
     admin_ = std::make_unique<Client>(server_->channel());
     RegisterOrg(*server_, kH1, "五邑大学（样例）", v1::UNIVERSITY,
@@ -575,6 +585,16 @@ class EventWorld : public ::testing::Test {
     return id;
   }
 
+  // Runs once, on the server, inside the next planning or re-planning call:
+  // after it has worked out its change without the writer lock, before it
+  // checks and commits under the lock.
+  void DuringNextChange(std::function<void()> write) {
+    std::lock_guard<std::mutex> lock(during_change_mutex_);
+    during_change_ = std::move(write);
+  }
+
+  std::mutex during_change_mutex_;
+  std::function<void()> during_change_;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<Client> admin_;
   Identity comm_in_, comm_out_;
@@ -754,6 +774,70 @@ TEST_F(EventPlanningTest, ANeedWithNoFitAtTheEventGetsNoMeeting) {
   const v1::Agenda both = MustPlan(*admin_, with_h1);
   EXPECT_NE(FindPair(both, kC1, kH1), nullptr);
   EXPECT_EQ(FindPair(both, kC1, kH3), nullptr);
+}
+
+// Planning ranks every pair without holding the store's writer lock, so
+// other writes go on meanwhile (the writes below are made from inside the
+// planning call: were the lock held, they would wait for ever). What they
+// change is not lost: the plan is worked out again on the new state.
+TEST_F(EventPlanningTest, WritesDuringPlanningGoOnAndArePlannedWith) {
+  const std::string id = SetUpEvent(EventSpec("并发对接会（样例）"));
+  bool wrote = false;
+  DuringNextChange([&] {
+    v1::CloseDemandRequest close;
+    close.set_id(n1_);  // C1's only need: C1 has nothing left to meet
+    v1::Demand closed;
+    grpc::Status s = admin_->demands->CloseDemand(Ctx(10).get(), close, &closed);
+    EXPECT_TRUE(s.ok()) << Describe(s);
+    s = Prefer(*admin_, id, kC3, kH3, v1::REFUSE_TO_MEET, v1::HOLDER_SIDE);
+    EXPECT_TRUE(s.ok()) << Describe(s);
+    wrote = true;
+  });
+  const v1::Agenda agenda = MustPlan(*admin_, id);
+  ASSERT_TRUE(wrote);
+  ExpectFeasible(agenda, {{kC4, kH1}, {kC3, kH3}});
+  EXPECT_EQ(FindPair(agenda, kC1, kH1), nullptr)
+      << "C1's need was closed while planning ran";
+  EXPECT_EQ(FindPair(agenda, kC3, kH3), nullptr)
+      << "H3 refused C3 while planning ran";
+  EXPECT_GE(agenda.event().plan().meetings(), 2);
+  EXPECT_EQ(agenda.event().plan().refused_pairs(), 2);
+
+  // Re-planning after a cancellation, with a refusal (itself a re-plan)
+  // written meanwhile: both re-plans count, one after the other.
+  PairKey refused_late;
+  for (const auto& m : Scheduled(agenda)) {
+    if (m.holder_organisation_id() != kH2) {
+      refused_late = {m.company_organisation_id(), m.holder_organisation_id()};
+    }
+  }
+  ASSERT_FALSE(refused_late.first.empty()) << agenda.ShortDebugString();
+  wrote = false;
+  DuringNextChange([&] {
+    v1::SetPairPreferenceResponse replanned;
+    grpc::Status s =
+        Prefer(*admin_, id, refused_late.first, refused_late.second,
+               v1::REFUSE_TO_MEET, v1::COMPANY_SIDE, nullptr, &replanned);
+    EXPECT_TRUE(s.ok()) << Describe(s);
+    EXPECT_EQ(replanned.replan().cancelled_meeting_ids_size(), 1);
+    wrote = true;
+  });
+  v1::ReplanResponse cancelled;
+  grpc::Status s = CancelParticipation(*admin_, id, kH2, "", &cancelled);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_TRUE(wrote);
+  const v1::Agenda after = MustGetAgenda(*admin_, id);
+  ExpectFeasible(after, {{kC4, kH1}, {kC3, kH3}, refused_late});
+  EXPECT_EQ(FindPair(after, refused_late.first, refused_late.second), nullptr);
+  for (const auto& m : Scheduled(after)) {
+    EXPECT_NE(m.holder_organisation_id(), kH2) << m.id();
+  }
+  EXPECT_EQ(after.event().plan().version(), 3)
+      << "the refusal's re-plan (v2) and the cancellation's (v3)";
+  std::set<std::string> ids;
+  for (const auto& m : after.meetings()) {
+    EXPECT_TRUE(ids.insert(m.id()).second) << "meeting id reused: " << m.id();
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,11 +56,18 @@ class TestServer {
     ASSERT_TRUE(s.ok()) << s;
   }
 
+  // Runs on the server between an event change worked out without the
+  // writer lock and its check and commit under it.
+  void set_after_unlocked_event_change(std::function<void()> hook) {
+    after_unlocked_event_change_ = std::move(hook);
+  }
+
   void Start() {
     ServerOptions options;
     options.data_dir = dir_;
     options.listen_address = "127.0.0.1:0";
     options.push = push_;
+    options.after_unlocked_event_change_for_test = after_unlocked_event_change_;
     auto server = PatentMatchServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -137,6 +145,7 @@ class TestServer {
   }
 
   PushLimits push_ = NoPush();
+  std::function<void()> after_unlocked_event_change_;
   std::string dir_;
   std::string admin_token_;
   std::unique_ptr<PatentMatchServer> server_;
