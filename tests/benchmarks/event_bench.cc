@@ -14,6 +14,8 @@
 //      RPC's wall clock and the PlanSummary's solve_ms (LEMON solve +
 //      placement) and total_ms (with scoring every need against the event's
 //      listings), meetings, total quality and candidate pairs;
+//  (3b) submits a need 100 ms into one more PlanEvent and times it (planning
+//      ranks without the store's writer lock, so the write is not held up);
 //  (4) cancels --cancellations companies one by one (CancelParticipation,
 //      the minimal-change re-plan), timing each, and verifies that every
 //      surviving meeting kept its slot and table and that the agenda keeps
@@ -52,6 +54,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -801,6 +804,44 @@ int Run() {
   all_ok &= Report("plan limits", CheckAgenda(agenda, refused));
   std::fflush(stdout);
 
+  // (3b) A write while PlanEvent runs: planning ranks without the store's
+  // writer lock, so a need submitted meanwhile is not held up by it.
+  double write_during_plan_ms = 0;
+  {
+    v1::PlanEventRequest req;
+    req.set_event_id(event.id());
+    v1::Agenda out;
+    grpc::Status plan_status;
+    double plan_rpc_ms = 0;
+    std::thread planner([&] {
+      const auto t = Clock::now();
+      plan_status = rpc.events->PlanEvent(Ctx().get(), req, &out);
+      plan_rpc_ms = MsSince(t);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    v1::SubmitDemandRequest need;
+    need.mutable_demand()->set_organisation_id(company_id(0));
+    need.mutable_demand()->set_description(needs[0]->text);
+    need.mutable_demand()->set_sample(true);
+    v1::Demand submitted;
+    const auto t = Clock::now();
+    grpc::Status s = rpc.demands->SubmitDemand(Ctx().get(), need, &submitted);
+    write_during_plan_ms = MsSince(t);
+    planner.join();
+    if (!Ok(s, "SubmitDemand during PlanEvent", write_during_plan_ms) ||
+        !Ok(plan_status, "PlanEvent", plan_rpc_ms)) {
+      return 1;
+    }
+    std::printf(
+        "[3b] SubmitDemand 100 ms into a PlanEvent: %.1f ms (the PlanEvent "
+        "took %.1f ms; %d meetings, quality %.4f)\n",
+        write_during_plan_ms, plan_rpc_ms, out.event().plan().meetings(),
+        out.event().plan().total_quality());
+    all_ok &= Report("plan with a write meanwhile", CheckAgenda(out, refused));
+    agenda = std::move(out);
+    std::fflush(stdout);
+  }
+
   // (4) Late cancellations: companies with meetings, spread over the list.
   std::vector<std::string> with_meetings;
   {
@@ -890,11 +931,12 @@ int Run() {
       "event_companies=%d patents=%zu holders=%d plan_ms_median=%.1f "
       "solve_ms=%.1f replan_ms_median=%.1f meetings=%d quality=%.4f "
       "total_ms=%.1f candidate_pairs=%d agenda_ms=%.1f agenda_kb=%.1f "
-      "setup_s=%.2f push=%d verify=%s\n",
+      "write_during_plan_ms=%.1f setup_s=%.2f push=%d verify=%s\n",
       n_companies, chosen.size(), n_holders, Median(plan_ms), Median(solve_ms),
       Median(replan_ms), plan.meetings(), plan.total_quality(),
       Median(total_ms), plan.candidate_pairs(), Median(agenda_ms),
-      agenda_bytes / 1024.0, setup_ms / 1000, options.push.enabled ? 1 : 0,
+      agenda_bytes / 1024.0, write_during_plan_ms, setup_ms / 1000,
+      options.push.enabled ? 1 : 0,
       all_ok ? "OK" : "FAIL");
   std::fflush(stdout);
   return all_ok ? 0 : 1;
