@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "matcher/event_planner.h"
 #include "matcher/ipc_code.h"
@@ -37,6 +38,36 @@ using storage::EntityKind;
 constexpr int kMaxSlots = 48;
 constexpr int kMaxTables = 500;
 constexpr int kMaxListingsPerEvent = 5000;
+
+// "follow_up" for MEETING_FOLLOW_UP: the word the CLI and agendas use.
+std::string OutcomeWord(v1::MeetingOutcome outcome) {
+  if (outcome == v1::MEETING_OUTCOME_UNSPECIFIED) return "none";
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(v1::MeetingOutcome_Name(outcome), "MEETING_"));
+}
+
+// Whether a meeting's outcome may go from `was` to `now` as news rather
+// than a correction: talks that go on move only forward (follow-up,
+// negotiating, deal), and talks still going on may end in no interest.
+bool MovesForward(v1::MeetingOutcome was, v1::MeetingOutcome now) {
+  if (was == v1::MEETING_OUTCOME_UNSPECIFIED || was == now) return true;
+  auto stage = [](v1::MeetingOutcome o) {
+    switch (o) {
+      case v1::MEETING_FOLLOW_UP:
+        return 1;
+      case v1::MEETING_NEGOTIATING:
+        return 2;
+      case v1::MEETING_DEAL:
+        return 3;
+      default:
+        return 0;
+    }
+  };
+  const bool going_on =
+      was == v1::MEETING_FOLLOW_UP || was == v1::MEETING_NEGOTIATING;
+  return (going_on && stage(now) > stage(was)) ||
+         (going_on && now == v1::MEETING_NO_INTEREST);
+}
 
 // ---------------------------------------------------------------------------
 // Access
@@ -1036,7 +1067,7 @@ grpc::Status EventServiceImpl::CancelMeeting(
     if (meeting->outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "meeting ", meeting->id(), " took place (its outcome is ",
-          v1::MeetingOutcome_Name(meeting->outcome()),
+          OutcomeWord(meeting->outcome()),
           "); it cannot be cancelled"));
     }
     const std::string reason =
@@ -1146,6 +1177,15 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
     return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
         "meeting ", meeting.id(), " was cancelled; it has no outcome")));
   }
+  const v1::MeetingOutcome was = meeting.outcome();
+  const bool corrected = !MovesForward(was, request->outcome());
+  if (corrected && !request->correction()) {
+    return ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+        "meeting ", meeting.id(), "'s outcome is already ", OutcomeWord(was),
+        "; an outcome moves only forward (follow_up, negotiating, deal; "
+        "talks still going on may end in no_interest). To correct a "
+        "mistake, record it again as a correction (CLI --correct)")));
+  }
   const int64_t now = NowUnix();
   const storage::AuditContext audit =
       caller.Audit("EventService.RecordMeetingOutcome");
@@ -1194,7 +1234,7 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
           caller.Covers(suggestion.industry(), suggestion.district());
       const std::string note = absl::StrCat(
           "docking event ", data.event.id(), ", meeting ", meeting.id(), ": ",
-          v1::MeetingOutcome_Name(request->outcome()));
+          OutcomeWord(request->outcome()));
       v1::AdvanceSuggestionRequest step;
       std::string stopped;
       // Every step is written as it is taken, so the notices feed hears of
@@ -1226,6 +1266,14 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
       if (!stopped.empty()) {
         meeting.set_suggestion_note(
             absl::StrCat("not moved further: ", stopped));
+      }
+      if (corrected) {
+        meeting.set_suggestion_note(absl::StrCat(
+            "outcome corrected from ", OutcomeWord(was), " to ",
+            OutcomeWord(request->outcome()), "; suggestion ", suggestion.id(),
+            " stays ", StateName(suggestion.state()),
+            " (the review workflow does not go back; a commissioner moves "
+            "it on from there)"));
       }
       meeting.set_suggestion_id(suggestion.id());
       meeting.set_suggestion_state(suggestion.state());

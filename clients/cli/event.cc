@@ -442,6 +442,9 @@ int Outcome(Connection& conn, const Args& args) {
   if (!outcome.ok()) return UsageFailure(outcome.status());
   req.set_outcome(static_cast<v1::MeetingOutcome>(*outcome));
   req.set_note(args.Get("note"));
+  auto correction = args.GetBool("correct");
+  if (!correction.ok()) return UsageFailure(correction.status());
+  req.set_correction(*correction);
   const bool deal_flags =
       args.Has("deal_kind") || args.Has("amount") || args.Has("signed");
   if (req.outcome() == v1::MEETING_DEAL) {
@@ -604,9 +607,10 @@ std::vector<Command> EventCommands() {
        "EVENT_ID MEETING_ID "
        "--outcome=no_interest|follow_up|negotiating|deal|no_show "
        "[--note=...] [--deal_kind=licence|transfer|equity --amount=YUAN "
-       "--signed=YYYY-MM-DD]",
-       "Record how a meeting went; moves its suggestion along",
-       {"outcome", "note", "deal_kind", "amount", "signed"},
+       "--signed=YYYY-MM-DD] [--correct]",
+       "Record how a meeting went; moves its suggestion along. An outcome "
+       "moves only forward; --correct changes a mistaken one",
+       {"outcome", "note", "deal_kind", "amount", "signed", "correct"},
        Outcome},
       {"event",
        "close",

@@ -226,12 +226,14 @@ grpc::Status RecordOutcome(Client& as, const std::string& event,
                            const std::string& meeting,
                            v1::MeetingOutcome outcome, v1::Meeting* out,
                            const std::string& note = "",
-                           const v1::Deal* deal = nullptr) {
+                           const v1::Deal* deal = nullptr,
+                           bool correction = false) {
   v1::RecordMeetingOutcomeRequest req;
   req.set_event_id(event);
   req.set_meeting_id(meeting);
   req.set_outcome(outcome);
   req.set_note(note);
+  req.set_correction(correction);
   if (deal != nullptr) *req.mutable_deal() = *deal;
   return as.events->RecordMeetingOutcome(Ctx().get(), req, out);
 }
@@ -1462,6 +1464,34 @@ TEST_F(EventOutcomeTest, OutcomesMoveSuggestionsAlong) {
   EXPECT_EQ(sug.deal().amount_yuan(), 300000);
   EXPECT_EQ(sug.deal().signed_date(), "2025-07-01");
   EXPECT_EQ(sug.history_size(), 6);
+
+  // An outcome moves only forward: going back from a deal is a correction,
+  // said as one; it changes the meeting, not the suggestion.
+  s = RecordOutcome(*admin_, id, a.id(), v1::MEETING_FOLLOW_UP, &m);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << Describe(s);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "already deal"))
+      << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "correction"))
+      << s.error_message();
+  EXPECT_EQ(FindMeeting(MustGetAgenda(*admin_, id), a.id())->outcome(),
+            v1::MEETING_DEAL)
+      << "a refused change stores nothing";
+  s = RecordOutcome(*admin_, id, a.id(), v1::MEETING_DEAL, &m, "签约", &deal);
+  EXPECT_TRUE(s.ok()) << "the same outcome again: " << Describe(s);
+  s = RecordOutcome(*admin_, id, a.id(), v1::MEETING_FOLLOW_UP, &m, "记错了",
+                    nullptr, /*correction=*/true);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(m.outcome(), v1::MEETING_FOLLOW_UP);
+  EXPECT_EQ(m.suggestion_state(), v1::DEAL_SIGNED);
+  EXPECT_TRUE(absl::StrContains(m.suggestion_note(),
+                                "corrected from deal to follow_up"))
+      << m.suggestion_note();
+  ASSERT_TRUE(GetSuggestion(*admin_, a_id, &sug).ok());
+  EXPECT_EQ(sug.state(), v1::DEAL_SIGNED);
+  EXPECT_EQ(sug.history_size(), 6);
+  s = RecordOutcome(*admin_, id, a.id(), v1::MEETING_DEAL, &m, "签约", &deal);
+  ASSERT_TRUE(s.ok()) << "forward again from follow_up: " << Describe(s);
 
   // NO_INTEREST on another meeting.
   s = RecordOutcome(*admin_, id, b.id(), v1::MEETING_NO_INTEREST, &m,
