@@ -445,6 +445,14 @@ grpc::Status ReviewServiceImpl::WatchSuggestions(
   // one of theirs is approved (before that they may not see it).
   const v1::NoticeKind wanted =
       caller.is_staff() ? v1::SUGGESTION_CREATED : v1::SUGGESTION_APPROVED;
+  // A position no notice has had yet is a mistake (a position from another
+  // server, or mistyped): resuming there would skip every notice up to it.
+  if (request->after_position() > ctx_->store->last_notice_seq()) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "after_position: ", request->after_position(),
+        " is beyond the last notice (", ctx_->store->last_notice_seq(),
+        "); resume from the position of the last notice received, or 0")));
+  }
   uint64_t position = request->after_position();
   int sent = 0;
   std::vector<v1::SuggestionNotice> batch;

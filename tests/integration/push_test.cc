@@ -964,5 +964,24 @@ TEST_F(PushTest, WatchingNeedsAToken) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// Resuming after a position no notice has had would skip every notice up
+// to it: refused, saying where the feed is.
+TEST_F(PushTest, ResumingBeyondTheLastNoticeIsRefused) {
+  Client admin(server_.channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::WatchSuggestionsRequest req;
+  req.set_after_position(99999);
+  auto reader = admin.reviews->WatchSuggestions(&ctx, req);
+  v1::SuggestionNotice notice;
+  EXPECT_FALSE(reader->Read(&notice));
+  const grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(),
+                                "99999 is beyond the last notice (0)"))
+      << s.error_message();
+}
+
 }  // namespace
 }  // namespace patentmatch
