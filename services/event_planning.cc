@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "matcher/ranking.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "matcher/ranking.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
 
@@ -341,9 +341,10 @@ v1::Meeting MakeMeeting(const v1::DockingEvent& e, const Problem& p,
         "Asked for by the participants; no need–patent fit was found.");
   }
   if (pair.wished && !pair.topics.empty()) {
+    const std::string& summary = m.explanation().summary();
     m.mutable_explanation()->set_summary(
-        absl::StrCat(m.explanation().summary(),
-                     " Asked for by the participants (raised in planning)."));
+        absl::StrCat(summary, summary.empty() ? "" : "; ",
+                     "asked for by the participants (raised in planning)"));
   }
   m.set_status(v1::MEETING_SCHEDULED);
   m.set_planned_in(version);

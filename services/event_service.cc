@@ -174,7 +174,8 @@ std::vector<v1::FieldError> ValidateEvent(v1::DockingEvent* e) {
                                    "' is not a calendar date (YYYY-MM-DD)"));
   }
   if (e->start_time().empty()) e->set_start_time("09:00");
-  if (!ValidClock(e->start_time())) add("start_time", "must be HH:MM");
+  if (!ValidClock(e->start_time()))
+    add("start_time", "must be a time of day, HH:MM from 00:00 to 23:59");
   if (e->slot_minutes() == 0) e->set_slot_minutes(20);
   if (e->slot_minutes() < 5 || e->slot_minutes() > 240) {
     add("slot_minutes", "must be between 5 and 240");
@@ -1067,8 +1068,7 @@ grpc::Status EventServiceImpl::CancelMeeting(
     if (meeting->outcome() != v1::MEETING_OUTCOME_UNSPECIFIED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "meeting ", meeting->id(), " took place (its outcome is ",
-          OutcomeWord(meeting->outcome()),
-          "); it cannot be cancelled"));
+          OutcomeWord(meeting->outcome()), "); it cannot be cancelled"));
     }
     const std::string reason =
         absl::StrCat("meeting cancelled", request->reason().empty() ? "" : ": ",
@@ -1232,9 +1232,9 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
       actor.commissioner_in_scope =
           caller.is_commissioner() &&
           caller.Covers(suggestion.industry(), suggestion.district());
-      const std::string note = absl::StrCat(
-          "docking event ", data.event.id(), ", meeting ", meeting.id(), ": ",
-          OutcomeWord(request->outcome()));
+      const std::string note =
+          absl::StrCat("docking event ", data.event.id(), ", meeting ",
+                       meeting.id(), ": ", OutcomeWord(request->outcome()));
       v1::AdvanceSuggestionRequest step;
       std::string stopped;
       // Every step is written as it is taken, so the notices feed hears of

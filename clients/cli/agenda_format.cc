@@ -34,10 +34,13 @@ std::string HolderName(const Meeting& m) {
   return Or(m.holder_name(), m.holder_organisation_id());
 }
 
-// "1 meeting", "3 meetings".
+}  // namespace
+
 std::string Counted(int n, absl::string_view noun) {
   return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
 }
+
+namespace {
 
 bool Cancelled(const Meeting& m) { return m.status() == v1::MEETING_CANCELLED; }
 
@@ -94,6 +97,8 @@ std::string EventScope(const v1::DockingEvent& e) {
   return absl::StrJoin(parts, "; ");
 }
 
+}  // namespace
+
 std::string PlanLine(const v1::PlanSummary& p) {
   std::string line = absl::StrFormat("plan v%d: %s", p.version(),
                                      Counted(p.meetings(), "meeting"));
@@ -103,6 +108,8 @@ std::string PlanLine(const v1::PlanSummary& p) {
   }
   return line;
 }
+
+namespace {
 
 // The organisation an agenda is about, or nullptr for the whole event.
 const v1::EventParticipant* FindParticipant(const Agenda& agenda,
@@ -775,8 +782,9 @@ std::string ShortlistCsv(const v1::Shortlist& s) {
           &out,
           CsvRow({org.id(), org.name(), d.id(), d.title(),
                   absl::StrCat(m.rank()), absl::StrFormat("%.4f", m.score()),
-                  p.id(), p.publication_number(), p.title(), p.owner_name(),
-                  DealModesLabel(p.deal_modes()), m.explanation().summary(),
+                  p.id(), p.publication_number(), matcher::ListingHeadline(p),
+                  p.owner_name(), DealModesLabel(p.deal_modes()),
+                  m.explanation().summary(),
                   absl::StrJoin(m.explanation().matched_terms(), ", ")}));
     }
   }

@@ -60,6 +60,12 @@ std::string MeetingStatusText(const v1::Meeting& meeting);
 
 // Text safe inside HTML elements and attribute values.
 std::string HtmlEscape(absl::string_view text);
+
+// "1 meeting", "3 meetings".
+std::string Counted(int n, absl::string_view noun);
+// "plan v2: 3 meetings, total quality 2.345" (no total on a member's
+// agenda: the server leaves it out).
+std::string PlanLine(const v1::PlanSummary& p);
 // One RFC 4180 field. A cell starting with = + - @ (or tab / CR) gets a
 // leading ' so that spreadsheets show it instead of running it as a
 // formula; fields with commas, quotes or line breaks are quoted.

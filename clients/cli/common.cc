@@ -246,6 +246,12 @@ int ReportRpcError(const grpc::Status& status, const std::string& what) {
                what.empty() ? "" : ": ",
                StatusCodeName(status.error_code()).c_str(),
                status.error_message().c_str());
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    std::fprintf(stderr,
+                 "hint: give a valid token with --token_file=FILE (first line "
+                 "the token), or $PATENTMATCH_TOKEN_FILE; the demo's "
+                 "administrator token is demo-data/admin.token\n");
+  }
   return kExitFailure;
 }
 
@@ -256,9 +262,10 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* desc,
     if (c == '-' || c == ' ') c = '_';
   }
   std::vector<const google::protobuf::EnumValueDescriptor*> partial;
-  // The words a user types: without a prefix every value shares
-  // ("meeting_deal" is offered as "deal"), as the usage lines spell them.
-  std::string prefix;
+  // The words a user types: without a prefix or suffix every value shares
+  // ("meeting_deal" is offered as "deal", "company_side" as "company"), as
+  // the usage lines spell them.
+  std::string prefix, suffix;
   bool first = true;
   for (int i = 0; i < desc->value_count(); ++i) {
     const std::string& name = desc->value(i)->name();
@@ -267,18 +274,21 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* desc,
       const size_t underscore = name.find('_');
       if (underscore != std::string::npos) {
         prefix = name.substr(0, underscore + 1);
+        suffix = name.substr(name.rfind('_'));
       }
       first = false;
-    } else if (!absl::StartsWith(name, prefix)) {
-      prefix.clear();
+    } else {
+      if (!absl::StartsWith(name, prefix)) prefix.clear();
+      if (!absl::EndsWith(name, suffix)) suffix.clear();
     }
   }
   std::vector<std::string> names;
   for (int i = 0; i < desc->value_count(); ++i) {
     const auto* v = desc->value(i);
     if (v->number() == 0) continue;  // "unspecified" is never asked for
-    names.push_back(
-        absl::AsciiStrToLower(absl::StripPrefix(v->name(), prefix)));
+    absl::string_view word = absl::StripPrefix(v->name(), prefix);
+    if (word.size() > suffix.size()) word = absl::StripSuffix(word, suffix);
+    names.push_back(absl::AsciiStrToLower(word));
     if (v->name() == want) return v->number();
     if (absl::EndsWith(v->name(), absl::StrCat("_", want)) ||
         absl::StartsWith(v->name(), absl::StrCat(want, "_"))) {

@@ -380,7 +380,8 @@ int PrintReplan(const Connection& conn, const v1::ReplanResponse& resp) {
               resp.added_meeting_ids().empty()
                   ? "none"
                   : absl::StrJoin(resp.added_meeting_ids(), ", ").c_str());
-  std::printf("kept:      %d meetings in place\n", plan.kept());
+  std::printf("kept:      %s in place\n",
+              Counted(plan.kept(), "meeting").c_str());
   for (const auto& id : resp.added_meeting_ids()) {
     for (const auto& m : resp.agenda().meetings()) {
       if (m.id() != id) continue;
@@ -395,8 +396,7 @@ int PrintReplan(const Connection& conn, const v1::ReplanResponse& resp) {
                       .c_str());
     }
   }
-  std::printf("plan v%d: %d meetings, total quality %.3f\n", plan.version(),
-              plan.meetings(), plan.total_quality());
+  std::printf("%s\n", PlanLine(plan).c_str());
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -172,10 +173,13 @@ void Table::Print(std::FILE* out) const {
     for (const auto& r : rows_)
       widths[c] = std::max(widths[c], DisplayWidth(r[c]));
   }
-  // The last column (usually a title) takes what is left of the terminal.
+  // On a terminal the last column (usually a title) takes what is left of
+  // its width; into a pipe or a file every cell goes whole.
   int fixed = 0;
   for (size_t c = 0; c + 1 < widths.size(); ++c) fixed += widths[c] + 2;
-  int last = std::max(20, TerminalWidth() - fixed - 1);
+  const int last = isatty(fileno(out))
+                       ? std::max(20, TerminalWidth() - fixed - 1)
+                       : std::numeric_limits<int>::max();
   auto print_row = [&](const std::vector<std::string>& r) {
     std::string line;
     for (size_t c = 0; c < r.size(); ++c) {

@@ -233,6 +233,13 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
                              "follow_up, negotiating, deal, no_show"),
             std::string::npos)
       << outcome.err;
+  // A suffix every value shares goes too: company_side is "company".
+  CliResult side = Run({"event", "register", "EV000001", "org-x",
+                        "--side=compnay"});
+  EXPECT_EQ(side.exit_code, 2);
+  EXPECT_NE(side.err.find("unknown value 'compnay'; one of: company, holder"),
+            std::string::npos)
+      << side.err;
   CliResult role = Run({"token", "issue", "--role=king", "--name=x"});
   EXPECT_EQ(role.exit_code, 2);
   EXPECT_NE(role.err.find("administrator, commissioner, organisation_member"),
