@@ -871,6 +871,17 @@ grpc::Status EventServiceImpl::PlanEvent(grpc::ServerContext* context,
             m.id(), "); cancel participants or meetings to re-plan instead"));
       }
     }
+    int companies = 0, holders = 0;
+    for (const auto& p : data->participants) {
+      if (p.cancelled()) continue;
+      ++(p.side() == v1::COMPANY_SIDE ? companies : holders);
+    }
+    if (companies == 0 || holders == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "event ", data->event.id(), " has no ",
+          companies == 0 ? "companies" : "holders",
+          " taking part: register some (CLI event register) before planning"));
+    }
     // A pair whose meeting was cancelled is not planned again, even afresh.
     std::set<std::pair<std::string, std::string>> cancelled_pairs;
     for (const auto& m : data->meetings) {

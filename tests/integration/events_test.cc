@@ -1785,6 +1785,22 @@ TEST_F(EventInputTest, UnknownIdsAndBadRegistrations) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
   s = Register(*admin_, "EV999999", kC1, v1::COMPANY_SIDE);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
+  // Nobody (then no holder) to plan for: said, not an empty plan.
+  s = Plan(*admin_, id, &agenda);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << Describe(s);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "no companies taking part"))
+      << s.error_message();
+  {
+    const std::string lonely =
+        MustCreateEvent(*admin_, EventSpec("只有企业的对接会")).id();
+    MustRegister(*admin_, lonely, kC1, v1::COMPANY_SIDE);
+    s = Plan(*admin_, lonely, &agenda);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+        << Describe(s);
+    EXPECT_TRUE(absl::StrContains(s.error_message(), "no holders taking part"))
+        << s.error_message();
+  }
   s = GetEvent(*admin_, "bad\x01id", &e);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
