@@ -567,7 +567,8 @@ std::vector<Command> EventCommands() {
        "register",
        "EVENT_ID ORG_ID --side=company|holder [--demands=D1,D2] "
        "[--patents=P1,P2] [--max=N]",
-       "Register a participant with the needs or patents it brings",
+       "Register a participant with the needs or patents it brings (again: "
+       "updates the registration); --max: its meeting limit, 0 the event's",
        {"side", "demands", "patents", "max"},
        Register},
       {"event",
