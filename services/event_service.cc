@@ -1278,17 +1278,20 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
         meeting.set_suggestion_note(
             absl::StrCat("not moved further: ", stopped));
       }
-      if (corrected) {
-        meeting.set_suggestion_note(absl::StrCat(
-            "outcome corrected from ", OutcomeWord(was), " to ",
-            OutcomeWord(request->outcome()), "; suggestion ", suggestion.id(),
-            " stays ", StateName(suggestion.state()),
-            " (the review workflow does not go back; a commissioner moves "
-            "it on from there)"));
-      }
       meeting.set_suggestion_id(suggestion.id());
       meeting.set_suggestion_state(suggestion.state());
     }
+  }
+  if (corrected) {
+    meeting.set_suggestion_note(absl::StrCat(
+        "outcome corrected from ", OutcomeWord(was), " to ",
+        OutcomeWord(request->outcome()),
+        meeting.suggestion_id().empty()
+            ? ""
+            : absl::StrCat("; suggestion ", meeting.suggestion_id(), " stays ",
+                           StateName(meeting.suggestion_state()),
+                           " (the review workflow does not go back; a "
+                           "commissioner moves it on from there)")));
   }
   writes.Put(EntityKind::kMeeting, MeetingKey(data.event.id(), meeting.id()),
              meeting);

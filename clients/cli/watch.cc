@@ -149,8 +149,14 @@ int ReviewWatch(Connection& conn, const Args& args) {
     status = reader->Finish();
     interrupted = cancel_on_signal.interrupted();
   }
-  std::fprintf(stderr, "resume with --after=%llu\n",
-               static_cast<unsigned long long>(last));
+  // Where to resume, unless resuming the same way would fail again.
+  const grpc::StatusCode code = status.error_code();
+  if (interrupted || (code != grpc::StatusCode::INVALID_ARGUMENT &&
+                      code != grpc::StatusCode::UNAUTHENTICATED &&
+                      code != grpc::StatusCode::PERMISSION_DENIED)) {
+    std::fprintf(stderr, "resume with --after=%llu\n",
+                 static_cast<unsigned long long>(last));
+  }
   if (!status.ok() && !interrupted) return ReportRpcError(status, "watch");
   return kExitOk;
 }
