@@ -30,6 +30,8 @@ struct RankingWeights {
   double district = 0.05;
   double open_licence = 0.05;
   double owner_kind = 0.03;
+
+  bool operator==(const RankingWeights&) const = default;
 };
 
 }  // namespace patentmatch::matcher

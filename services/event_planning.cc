@@ -12,7 +12,6 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "matcher/ranking.h"
 #include "storage/keys.h"
-#include "storage/status_macros.h"
 
 namespace patentmatch {
 
@@ -74,25 +73,9 @@ void AppendMessage(const google::protobuf::Message& m, std::string* out) {
   absl::StrAppend(out, bytes.size(), ":", bytes);
 }
 
-// The stored entity `T` with `id` (or a mark that there is none).
-template <typename T>
-absl::Status AppendStored(const storage::Store& store, EntityKind kind,
-                          const std::string& id, std::string* out) {
-  T entity;
-  absl::Status s = store.Get(kind, id, &entity);
-  if (absl::IsNotFound(s)) {
-    absl::StrAppend(out, "-");
-    return absl::OkStatus();
-  }
-  if (!s.ok()) return s;
-  AppendMessage(entity, out);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
-absl::StatusOr<std::string> EventFingerprint(const storage::Store& store,
-                                             const EventData& data) {
+std::string EventFingerprint(const EventData& data) {
   std::string out;
   AppendMessage(data.event, &out);
   for (const auto& p : data.participants) AppendMessage(p, &out);
@@ -100,17 +83,6 @@ absl::StatusOr<std::string> EventFingerprint(const storage::Store& store,
   for (const auto& p : data.preferences) AppendMessage(p, &out);
   absl::StrAppend(&out, "|");
   for (const auto& m : data.meetings) AppendMessage(m, &out);
-  absl::StrAppend(&out, "|");
-  for (const auto& p : data.participants) {
-    for (const auto& id : p.demand_ids()) {
-      RETURN_IF_ERROR(
-          AppendStored<v1::Demand>(store, EntityKind::kDemand, id, &out));
-    }
-    for (const auto& id : p.patent_ids()) {
-      RETURN_IF_ERROR(AppendStored<v1::PatentListing>(
-          store, EntityKind::kPatent, id, &out));
-    }
-  }
   return out;
 }
 

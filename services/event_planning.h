@@ -40,13 +40,11 @@ struct EventData {
 
 absl::StatusOr<EventData> LoadEvent(const storage::Store& store,
                                     absl::string_view id);
-// Everything a change to the event reads, as one string: the event, its
-// participants, preferences and meetings, and every need and listing the
-// participants bring as stored now (one that is absent too). Equal
-// fingerprints at two moments: nothing a plan depends on changed in
-// between, apart from the search index's term statistics.
-absl::StatusOr<std::string> EventFingerprint(const storage::Store& store,
-                                             const EventData& data);
+// The event, its participants, preferences and meetings as one string:
+// equal fingerprints, equal stored event. (The needs and listings it brings
+// are checked through the store's change feed, which also sees a change
+// that was undone; see EventServiceImpl::ChangeEvent.)
+std::string EventFingerprint(const EventData& data);
 
 const v1::EventParticipant* FindParticipant(const EventData& data,
                                             absl::string_view org);

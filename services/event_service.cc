@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -682,27 +683,56 @@ absl::Status EventServiceImpl::ChangeEvent(absl::string_view event_id,
     const bool locked_throughout = attempt == kUnlockedTries;
     std::optional<absl::MutexLock> lock;
     if (locked_throughout) lock.emplace(&ctx_->store->writer_mutex());
+    // Before anything is read: every later change to a need or listing
+    // shows in the change feed after this position.
+    const uint64_t change_seq = ctx_->store->last_change_seq();
+    const matcher::RankingWeights weights = ctx_->engine->weights();
     ASSIGN_OR_RETURN(EventData data, LoadEvent(*ctx_->store, event_id));
-    std::string read;
-    if (!locked_throughout) {
-      ASSIGN_OR_RETURN(read, EventFingerprint(*ctx_->store, data));
-    }
+    const std::string read = EventFingerprint(data);
     storage::WriteSet writes(audit);
-    RETURN_IF_ERROR(change(&data, &writes));
+    const absl::Status worked_out = change(&data, &writes);
     if (!locked_throughout) {
       if (after_unlocked_change_for_test_) after_unlocked_change_for_test_();
       lock.emplace(&ctx_->store->writer_mutex());
+      // Unlocked reads are no snapshot: an error too may come from a
+      // half-seen write, so it counts only if nothing changed.
       ASSIGN_OR_RETURN(const EventData now, LoadEvent(*ctx_->store, event_id));
-      ASSIGN_OR_RETURN(const std::string again,
-                       EventFingerprint(*ctx_->store, now));
-      if (again != read) continue;  // changed meanwhile: work it out again
+      if (EventFingerprint(now) != read ||
+          !(ctx_->engine->weights() == weights)) {
+        continue;  // changed meanwhile: work it out again
+      }
+      ASSIGN_OR_RETURN(const bool touched,
+                       NeedsOrListingsChangedSince(now, change_seq));
+      if (touched) continue;
     }
+    RETURN_IF_ERROR(worked_out);
     if (!writes.empty()) {
       auto done = ctx_->store->Commit(writes);
       if (!done.ok()) return done.status();
     }
     *committed = std::move(data);
     return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<bool> EventServiceImpl::NeedsOrListingsChangedSince(
+    const EventData& data, uint64_t change_seq) const {
+  absl::flat_hash_set<std::string> demands, listings;
+  for (const auto& p : data.participants) {
+    demands.insert(p.demand_ids().begin(), p.demand_ids().end());
+    listings.insert(p.patent_ids().begin(), p.patent_ids().end());
+  }
+  std::vector<storage::Change> changes;
+  for (uint64_t after = change_seq;; after = changes.back().seq) {
+    changes.clear();
+    RETURN_IF_ERROR(ctx_->store->ReadChanges(after, 4096, &changes));
+    if (changes.empty()) return false;
+    for (const auto& c : changes) {
+      if ((c.kind == EntityKind::kDemand && demands.contains(c.id)) ||
+          (c.kind == EntityKind::kPatent && listings.contains(c.id))) {
+        return true;
+      }
+    }
   }
 }
 
@@ -1207,6 +1237,8 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
 
   // Move the best topic's suggestion towards the outcome.
   const v1::SuggestionState target = TargetOf(request->outcome());
+  // The suggestion's state before this outcome, when it was looked at.
+  std::optional<v1::SuggestionState> state_before;
   if (target != v1::SUGGESTION_STATE_UNSPECIFIED && meeting.topics_size() > 0) {
     const v1::MeetingTopic& topic = meeting.topics(0);
     const std::string id = SuggestionId(topic.demand_id(), topic.patent_id());
@@ -1237,6 +1269,7 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
       before = suggestion.state();
     }
     if (!suggestion.id().empty()) {
+      state_before = before;
       ReviewActor actor;
       actor.account_id = caller.id();
       actor.role = caller.role();
@@ -1283,15 +1316,32 @@ grpc::Status EventServiceImpl::RecordMeetingOutcome(
     }
   }
   if (corrected) {
-    meeting.set_suggestion_note(absl::StrCat(
-        "outcome corrected from ", OutcomeWord(was), " to ",
-        OutcomeWord(request->outcome()),
-        meeting.suggestion_id().empty()
-            ? ""
-            : absl::StrCat("; suggestion ", meeting.suggestion_id(), " stays ",
-                           StateName(meeting.suggestion_state()),
-                           " (the review workflow does not go back; a "
-                           "commissioner moves it on from there)")));
+    std::string note = absl::StrCat("outcome corrected from ", OutcomeWord(was),
+                                    " to ", OutcomeWord(request->outcome()));
+    if (!meeting.suggestion_id().empty()) {
+      v1::SuggestionState now = meeting.suggestion_state();
+      if (!state_before.has_value()) {  // not looked at above: read it
+        v1::Suggestion current;
+        s = ctx_->store->Get(EntityKind::kSuggestion, meeting.suggestion_id(),
+                             &current);
+        if (!s.ok() && !absl::IsNotFound(s)) return ToGrpcStatus(s);
+        if (s.ok()) now = current.state();
+        meeting.set_suggestion_state(now);
+      }
+      if (state_before.has_value() && *state_before != now) {
+        absl::StrAppend(&note, "; suggestion ", meeting.suggestion_id(),
+                        " moved to ", StateName(now));
+      } else {
+        absl::StrAppend(&note, "; suggestion ", meeting.suggestion_id(),
+                        " stays ", StateName(now),
+                        " (the review workflow does not go back; a "
+                        "commissioner moves it on from there)");
+      }
+    }
+    if (!meeting.suggestion_note().empty()) {
+      absl::StrAppend(&note, "; ", meeting.suggestion_note());
+    }
+    meeting.set_suggestion_note(note);
   }
   writes.Put(EntityKind::kMeeting, MeetingKey(data.event.id(), meeting.id()),
              meeting);

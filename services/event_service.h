@@ -15,10 +15,12 @@
 #ifndef PATENTMATCH_SERVICES_EVENT_SERVICE_H_
 #define PATENTMATCH_SERVICES_EVENT_SERVICE_H_
 
+#include <cstdint>
 #include <functional>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "patentmatch/v1/events.grpc.pb.h"
 #include "services/service_context.h"
@@ -74,16 +76,24 @@ class EventServiceImpl final : public v1::EventService::Service {
   // Runs `change` on the event as stored, then commits the writes it adds.
   // Planning and re-planning rank every pair the event brings (about half
   // a second for 200 companies x 500 listings), too long to hold up every
-  // other write, so `change` runs first without the store's writer lock;
-  // under it the writes commit only if EventFingerprint shows nothing it
-  // read has changed, else it runs again, the last time wholly under the
-  // lock. `change` may therefore run more than once; an error it returns
-  // is returned at once. `*committed`: the event as written.
+  // other write, so `change` runs first without the store's writer lock.
+  // Under the lock its writes commit only if nothing it read has changed:
+  // the event, participants, preferences and meetings (EventFingerprint),
+  // the ranking weights, and every need and listing the event brings (no
+  // entry in the change feed since, so a change undone meanwhile counts
+  // too). Otherwise it runs again, the last time wholly under the lock;
+  // an error it returns counts the same way. The search index is not
+  // checked: it always trails the store by its updater's lag. `change` may
+  // run more than once. `*committed`: the event as written.
   using EventChange =
       std::function<absl::Status(EventData* data, storage::WriteSet* writes)>;
   absl::Status ChangeEvent(absl::string_view event_id,
                            const storage::AuditContext& audit,
                            const EventChange& change, EventData* committed);
+  // Whether a need or listing `data`'s participants bring has a change in
+  // the store's feed after `change_seq`.
+  absl::StatusOr<bool> NeedsOrListingsChangedSince(const EventData& data,
+                                                   uint64_t change_seq) const;
 
   const ServiceContext* ctx_;
   const std::function<void()> after_unlocked_change_for_test_;

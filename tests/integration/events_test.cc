@@ -450,6 +450,7 @@ class EventWorld : public ::testing::Test {
       std::function<void()> once;
       {
         std::lock_guard<std::mutex> lock(during_change_mutex_);
+        ++unlocked_changes_;
         once = std::move(during_change_);
         during_change_ = nullptr;
       }
@@ -595,8 +596,15 @@ class EventWorld : public ::testing::Test {
     during_change_ = std::move(write);
   }
 
+  // How many times a change was worked out without the writer lock.
+  int UnlockedChanges() {
+    std::lock_guard<std::mutex> lock(during_change_mutex_);
+    return unlocked_changes_;
+  }
+
   std::mutex during_change_mutex_;
   std::function<void()> during_change_;
+  int unlocked_changes_ = 0;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<Client> admin_;
   Identity comm_in_, comm_out_;
@@ -789,7 +797,8 @@ TEST_F(EventPlanningTest, WritesDuringPlanningGoOnAndArePlannedWith) {
     v1::CloseDemandRequest close;
     close.set_id(n1_);  // C1's only need: C1 has nothing left to meet
     v1::Demand closed;
-    grpc::Status s = admin_->demands->CloseDemand(Ctx(10).get(), close, &closed);
+    grpc::Status s =
+        admin_->demands->CloseDemand(Ctx(10).get(), close, &closed);
     EXPECT_TRUE(s.ok()) << Describe(s);
     s = Prefer(*admin_, id, kC3, kH3, v1::REFUSE_TO_MEET, v1::HOLDER_SIDE);
     EXPECT_TRUE(s.ok()) << Describe(s);
@@ -805,15 +814,41 @@ TEST_F(EventPlanningTest, WritesDuringPlanningGoOnAndArePlannedWith) {
   EXPECT_GE(agenda.event().plan().meetings(), 2);
   EXPECT_EQ(agenda.event().plan().refused_pairs(), 2);
 
+  // A listing changed and changed back while planning ran: its state is
+  // the same, but the plan may have read it in between, so it is worked out
+  // again (the change feed shows both writes).
+  v1::PatentListing l2a;
+  {
+    v1::GetPatentRequest get;
+    get.set_id(kL2a);
+    ASSERT_TRUE(admin_->patents->GetPatent(Ctx().get(), get, &l2a).ok());
+  }
+  const int runs_before = UnlockedChanges();
+  DuringNextChange([&] {
+    for (const char* title : {"一种医用导管抗菌涂层（修订）", ""}) {
+      v1::UpdatePatentRequest update;
+      *update.mutable_listing() = l2a;
+      if (*title) update.mutable_listing()->set_title(title);
+      v1::PatentListing out;
+      grpc::Status s =
+          admin_->patents->UpdatePatent(Ctx(10).get(), update, &out);
+      EXPECT_TRUE(s.ok()) << Describe(s);
+    }
+  });
+  const v1::Agenda again = MustPlan(*admin_, id);
+  EXPECT_EQ(UnlockedChanges() - runs_before, 2)
+      << "the plan that may have read the changed listing was not committed";
+  EXPECT_EQ(again.event().plan().meetings(), agenda.event().plan().meetings());
+
   // Re-planning after a cancellation, with a refusal (itself a re-plan)
   // written meanwhile: both re-plans count, one after the other.
   PairKey refused_late;
-  for (const auto& m : Scheduled(agenda)) {
+  for (const auto& m : Scheduled(again)) {
     if (m.holder_organisation_id() != kH2) {
       refused_late = {m.company_organisation_id(), m.holder_organisation_id()};
     }
   }
-  ASSERT_FALSE(refused_late.first.empty()) << agenda.ShortDebugString();
+  ASSERT_FALSE(refused_late.first.empty()) << again.ShortDebugString();
   wrote = false;
   DuringNextChange([&] {
     v1::SetPairPreferenceResponse replanned;
@@ -834,8 +869,8 @@ TEST_F(EventPlanningTest, WritesDuringPlanningGoOnAndArePlannedWith) {
   for (const auto& m : Scheduled(after)) {
     EXPECT_NE(m.holder_organisation_id(), kH2) << m.id();
   }
-  EXPECT_EQ(after.event().plan().version(), 3)
-      << "the refusal's re-plan (v2) and the cancellation's (v3)";
+  EXPECT_EQ(after.event().plan().version(), again.event().plan().version() + 2)
+      << "the refusal's re-plan and then the cancellation's";
   std::set<std::string> ids;
   for (const auto& m : after.meetings()) {
     EXPECT_TRUE(ids.insert(m.id()).second) << "meeting id reused: " << m.id();
@@ -1493,11 +1528,25 @@ TEST_F(EventOutcomeTest, OutcomesMoveSuggestionsAlong) {
   s = RecordOutcome(*admin_, id, a.id(), v1::MEETING_DEAL, &m, "签约", &deal);
   ASSERT_TRUE(s.ok()) << "forward again from follow_up: " << Describe(s);
 
-  // NO_INTEREST on another meeting.
+  // NO_INTEREST on another meeting, first recorded by mistake as a no-show
+  // (which moves nothing); the correction moves its suggestion and says so.
+  s = RecordOutcome(*admin_, id, b.id(), v1::MEETING_NO_SHOW, &m);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_TRUE(m.suggestion_id().empty());
   s = RecordOutcome(*admin_, id, b.id(), v1::MEETING_NO_INTEREST, &m,
                     "处理规模不匹配");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << "no_show is no stage of talks: " << Describe(s);
+  s = RecordOutcome(*admin_, id, b.id(), v1::MEETING_NO_INTEREST, &m,
+                    "处理规模不匹配", nullptr, /*correction=*/true);
   ASSERT_TRUE(s.ok()) << Describe(s);
   EXPECT_EQ(m.suggestion_state(), v1::NO_DEAL);
+  EXPECT_TRUE(absl::StrContains(m.suggestion_note(),
+                                "outcome corrected from no_show to "
+                                "no_interest; suggestion "))
+      << m.suggestion_note();
+  EXPECT_TRUE(absl::StrContains(m.suggestion_note(), "moved to no_deal"))
+      << m.suggestion_note();
   const std::string b_id =
       absl::StrCat(b.topics(0).demand_id(), ":", b.topics(0).patent_id());
   EXPECT_EQ(m.suggestion_id(), b_id);
