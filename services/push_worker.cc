@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -426,27 +427,40 @@ absl::Status PushWorker::RunBatch(bool* idle) {
       });
       if (!s.ok()) return s;
       // Ranking ran outside the writer lock: a listing withdrawn or a need
-      // closed meanwhile must not be pushed. Each is read once per batch.
-      absl::flat_hash_map<std::string, bool> listing_fits, need_open;
-      auto still_fits = [&](const Candidate& c) -> absl::StatusOr<bool> {
-        auto [l, unread] = listing_fits.try_emplace(c.listing.id(), false);
+      // closed meanwhile must not be pushed, and what is pushed stores the
+      // listing and need as they are now. Each is read once per batch.
+      absl::flat_hash_map<std::string, std::optional<v1::PatentListing>>
+          listings_now;
+      absl::flat_hash_map<std::string, std::optional<v1::Demand>> needs_now;
+      // The candidate's listing and need as stored now, or nullopt when it
+      // no longer fits (pool profiles have no stored need: theirs is kept).
+      auto still_fits = [&](const Candidate& c)
+          -> absl::StatusOr<
+              std::optional<std::pair<v1::Demand, v1::PatentListing>>> {
+        auto [l, unread] = listings_now.try_emplace(c.listing.id());
         if (unread) {
           auto listing = ctx_->store->GetPatent(c.listing.id());
           if (!listing.ok() && !absl::IsNotFound(listing.status())) {
             return listing.status();
           }
-          l->second = listing.ok() && matcher::IsSuggestable(*listing);
+          if (listing.ok() && matcher::IsSuggestable(*listing)) {
+            l->second = std::move(*listing);
+          }
         }
-        if (!l->second || c.pool) return l->second;
-        auto [d, unread_need] = need_open.try_emplace(c.demand.id(), false);
+        if (!l->second.has_value()) return std::nullopt;
+        if (c.pool) return std::make_pair(c.demand, *l->second);
+        auto [d, unread_need] = needs_now.try_emplace(c.demand.id());
         if (unread_need) {
           auto need = ctx_->store->GetDemand(c.demand.id());
           if (!need.ok() && !absl::IsNotFound(need.status())) {
             return need.status();
           }
-          d->second = need.ok() && need->status() == v1::DEMAND_OPEN;
+          if (need.ok() && need->status() == v1::DEMAND_OPEN) {
+            d->second = std::move(*need);
+          }
         }
-        return d->second;
+        if (!d->second.has_value()) return std::nullopt;
+        return std::make_pair(*d->second, *l->second);
       };
       std::set<std::string> added;
       std::vector<v1::Suggestion> displaced;
@@ -456,11 +470,12 @@ absl::Status PushWorker::RunBatch(bool* idle) {
             ctx_->store->Exists(EntityKind::kSuggestion, id)) {
           continue;
         }
-        absl::StatusOr<bool> fits = still_fits(c);
+        auto fits = still_fits(c);
         if (!fits.ok()) return fits.status();
-        if (!*fits) continue;
+        if (!fits->has_value()) continue;
+        const auto& [need_now, listing_now] = **fits;
         v1::Suggestion fresh =
-            NewSuggestion(c.demand, c.listing, c.score, c.explanation, "push",
+            NewSuggestion(need_now, listing_now, c.score, c.explanation, "push",
                           storage::SystemAudit("PushWorker"), now);
         int why = 0;
         if (!book.Admit(fresh, &displaced, &why)) {
