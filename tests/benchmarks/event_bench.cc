@@ -936,8 +936,7 @@ int Run() {
       Median(replan_ms), plan.meetings(), plan.total_quality(),
       Median(total_ms), plan.candidate_pairs(), Median(agenda_ms),
       agenda_bytes / 1024.0, write_during_plan_ms, setup_ms / 1000,
-      options.push.enabled ? 1 : 0,
-      all_ok ? "OK" : "FAIL");
+      options.push.enabled ? 1 : 0, all_ok ? "OK" : "FAIL");
   std::fflush(stdout);
   return all_ok ? 0 : 1;
 }

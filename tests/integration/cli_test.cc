@@ -234,8 +234,8 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
             std::string::npos)
       << outcome.err;
   // A suffix every value shares goes too: company_side is "company".
-  CliResult side = Run({"event", "register", "EV000001", "org-x",
-                        "--side=compnay"});
+  CliResult side =
+      Run({"event", "register", "EV000001", "org-x", "--side=compnay"});
   EXPECT_EQ(side.exit_code, 2);
   EXPECT_NE(side.err.find("unknown value 'compnay'; one of: company, holder"),
             std::string::npos)
