@@ -164,6 +164,11 @@ void IndexUpdater::Run() {
   }
 }
 
+uint64_t IndexUpdater::applied() const {
+  absl::MutexLock lock(&mutex_);
+  return applied_;
+}
+
 absl::Status IndexUpdater::WaitFor(uint64_t seq, absl::Duration timeout) {
   Notify(seq);
   absl::MutexLock lock(&mutex_);

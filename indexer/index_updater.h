@@ -45,6 +45,8 @@ class IndexUpdater {
   void Notify(uint64_t seq);
   // Blocks until the index has applied change `seq` (or timeout).
   absl::Status WaitFor(uint64_t seq, absl::Duration timeout);
+  // The last change the index has applied.
+  uint64_t applied() const;
   // Applies what is pending, then stops the thread.
   void Stop();
 
@@ -58,7 +60,7 @@ class IndexUpdater {
   SearchIndex* const index_;
   absl::Mutex apply_mutex_;  // one applier at a time (the index has one writer)
 
-  absl::Mutex mutex_;
+  mutable absl::Mutex mutex_;
   uint64_t target_ ABSL_GUARDED_BY(mutex_) = 0;
   uint64_t applied_ ABSL_GUARDED_BY(mutex_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

@@ -3,13 +3,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "indexer/index_updater.h"
 #include "matcher/ranking.h"
 #include "storage/keys.h"
 
@@ -110,12 +113,63 @@ int LimitOf(const v1::DockingEvent& e, const v1::EventParticipant& p) {
   return std::clamp(limit, 0, e.slots());
 }
 
+EventRankingCache::State EventRankingCache::Now(const ServiceContext& ctx) {
+  State state;
+  state.change_seq = ctx.store->last_change_seq();
+  state.index_applied = ctx.updater->applied();
+  state.weights = ctx.engine->weights();
+  state.today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  return state;
+}
+
+std::optional<std::vector<EventRankingCache::Fit>> EventRankingCache::Find(
+    absl::string_view event_id, const State& state, absl::string_view listings,
+    absl::string_view demand_id) const {
+  absl::MutexLock lock(&mu_);
+  auto entry = events_.find(event_id);
+  if (entry == events_.end() || !(entry->second.state == state) ||
+      entry->second.listings != listings) {
+    return std::nullopt;
+  }
+  auto fits = entry->second.by_demand.find(demand_id);
+  if (fits == entry->second.by_demand.end()) return std::nullopt;
+  entry->second.last_used = ++uses_;
+  return fits->second;
+}
+
+void EventRankingCache::Keep(absl::string_view event_id, const State& state,
+                             absl::string_view listings,
+                             const std::string& demand_id,
+                             std::vector<Fit> fits) {
+  absl::MutexLock lock(&mu_);
+  auto [entry, fresh] = events_.try_emplace(event_id);
+  if (fresh || !(entry->second.state == state) ||
+      entry->second.listings != listings) {
+    entry->second = Entry{state, std::string(listings), {}, 0};
+  }
+  entry->second.by_demand[demand_id] = std::move(fits);
+  entry->second.last_used = ++uses_;
+  if (events_.size() > kEvents) {  // drop the event used longest ago
+    auto oldest = events_.begin();
+    for (auto it = events_.begin(); it != events_.end(); ++it) {
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    }
+    events_.erase(oldest);
+  }
+}
+
 // `excluded`: (company, holder) pairs that must not meet (a cancelled
 // meeting). Cancelled participants take part with limit 0.
 absl::StatusOr<Problem> BuildProblem(
     const ServiceContext& ctx, const EventData& data,
     const std::set<std::pair<std::string, std::string>>& excluded) {
   const v1::DockingEvent& e = data.event;
+  // Before anything ranking depends on is read: a ranking kept under this
+  // state is then what ranking again would give while the state holds.
+  EventRankingCache* const cache = ctx.event_rankings;
+  const EventRankingCache::State state = cache != nullptr
+                                             ? EventRankingCache::Now(ctx)
+                                             : EventRankingCache::State{};
   Problem p;
   p.input.slots = e.slots();
   p.input.tables = e.tables();
@@ -146,6 +200,8 @@ absl::StatusOr<Problem> BuildProblem(
   std::sort(filter.mutable_patent_ids()->begin(),
             filter.mutable_patent_ids()->end());
 
+  const std::string listings = absl::StrJoin(filter.patent_ids(), ",");
+
   std::map<std::pair<int, int>, Pair> pairs;
   if (filter.patent_ids_size() > 0) {
     for (const auto& part : data.participants) {
@@ -154,21 +210,32 @@ absl::StatusOr<Problem> BuildProblem(
       for (const auto& demand_id : part.demand_ids()) {
         auto demand = ctx.store->GetDemand(demand_id);
         if (!demand.ok() || demand->status() != v1::DEMAND_OPEN) continue;
-        auto ranked = ctx.engine->RankPatents(
-            matcher::NeedQueryFromDemand(*demand), filter,
-            static_cast<size_t>(filter.patent_ids_size()));
-        if (!ranked.ok()) return ranked.status();
-        for (const auto& r : *ranked) {
-          auto h = holder_of_listing.find(r.listing.id());
-          if (h == holder_of_listing.end() || r.score <= 0 ||
-              r.relevance < matcher::kMinProposedRelevance) {
-            continue;
+        std::optional<std::vector<EventRankingCache::Fit>> fits;
+        if (cache != nullptr) {
+          fits = cache->Find(e.id(), state, listings, demand_id);
+        }
+        if (!fits.has_value()) {
+          auto ranked = ctx.engine->RankPatents(
+              matcher::NeedQueryFromDemand(*demand), filter,
+              static_cast<size_t>(filter.patent_ids_size()));
+          if (!ranked.ok()) return ranked.status();
+          fits.emplace();
+          for (const auto& r : *ranked) {
+            if (r.score > 0 && r.relevance >= matcher::kMinProposedRelevance) {
+              fits->push_back({r.listing.id(), r.score, r.relevance});
+            }
           }
+          if (cache != nullptr) {
+            cache->Keep(e.id(), state, listings, demand_id, *fits);
+          }
+        }
+        for (const auto& f : *fits) {
+          auto h = holder_of_listing.find(f.patent_id);
+          if (h == holder_of_listing.end()) continue;
           Pair& pair = pairs[{c, h->second}];
           pair.company = c;
           pair.holder = h->second;
-          pair.topics.push_back(
-              {demand_id, r.listing.id(), r.score, r.relevance});
+          pair.topics.push_back({demand_id, f.patent_id, f.score, f.relevance});
         }
         p.demands[demand_id] = std::move(*demand);
       }

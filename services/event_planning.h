@@ -9,7 +9,9 @@
 #ifndef PATENTMATCH_SERVICES_EVENT_PLANNING_H_
 #define PATENTMATCH_SERVICES_EVENT_PLANNING_H_
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -18,7 +20,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "matcher/event_planner.h"
+#include "matcher/ranking_weights.h"
 #include "patentmatch/v1/events.pb.h"
 #include "services/service_context.h"
 #include "storage/store.h"
@@ -87,9 +92,61 @@ struct Problem {
   int wished = 0;
 };
 
+// Each need's ranking against an event's listings, kept from one plan of
+// the event to the next, so that a re-plan after a cancellation (or a
+// fresh plan) does not rank again what it ranked before. A kept ranking
+// serves only while everything ranking reads is as it was then: the
+// store's listings and needs (its change-feed position), the search index
+// (the change it has applied), the learned weights and the day (remaining
+// life counts days). So it gives exactly what ranking again would give.
+// Thread-safe; keeps the last few events planned.
+class EventRankingCache {
+ public:
+  struct State {
+    uint64_t change_seq = 0;
+    uint64_t index_applied = 0;
+    matcher::RankingWeights weights;
+    absl::CivilDay today;
+    bool operator==(const State&) const = default;
+  };
+  // What ranking would read now.
+  static State Now(const ServiceContext& ctx);
+
+  // A need's fitting listings: id, score and text relevance.
+  struct Fit {
+    std::string patent_id;
+    double score = 0;
+    double relevance = 0;
+  };
+  // Need `demand_id`'s fits among `listings` (the event's listing ids,
+  // sorted, joined), kept for `event_id` in `state`; nullopt if not kept.
+  std::optional<std::vector<Fit>> Find(absl::string_view event_id,
+                                       const State& state,
+                                       absl::string_view listings,
+                                       absl::string_view demand_id) const;
+  // Keeps them (an event's rankings from another state or listing set are
+  // dropped first).
+  void Keep(absl::string_view event_id, const State& state,
+            absl::string_view listings, const std::string& demand_id,
+            std::vector<Fit> fits);
+
+ private:
+  static constexpr size_t kEvents = 8;
+  struct Entry {
+    State state;
+    std::string listings;
+    absl::flat_hash_map<std::string, std::vector<Fit>> by_demand;
+    uint64_t last_used = 0;
+  };
+  mutable absl::Mutex mu_;
+  mutable uint64_t uses_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable absl::flat_hash_map<std::string, Entry> events_ ABSL_GUARDED_BY(mu_);
+};
+
 // The planner's input for `data`. `excluded`: (company, holder) pairs that
 // must not meet (their meeting was cancelled). Cancelled participants take
-// part with limit 0.
+// part with limit 0. Rankings come from ctx.event_rankings when it has
+// them for this state, and are kept there.
 absl::StatusOr<Problem> BuildProblem(
     const ServiceContext& ctx, const EventData& data,
     const std::set<std::pair<std::string, std::string>>& excluded);

@@ -21,6 +21,7 @@
 #include "services/access_service.h"
 #include "services/audit_service.h"
 #include "services/demand_service.h"
+#include "services/event_planning.h"
 #include "services/event_service.h"
 #include "services/match_engine.h"
 #include "services/match_service.h"
@@ -151,6 +152,8 @@ class ServerImpl final : public PatentMatchServer {
     context_.access = access_.get();
     push_ = std::make_unique<PushWorker>(&context_, options.push);
     context_.push = push_.get();
+    event_rankings_ = std::make_unique<EventRankingCache>();
+    context_.event_rankings = event_rankings_.get();
     push_->Start();
     accounts_ = std::make_unique<AccessServiceImpl>(&context_);
     reviews_ = std::make_unique<ReviewServiceImpl>(&context_);
@@ -226,6 +229,7 @@ class ServerImpl final : public PatentMatchServer {
   std::unique_ptr<MatchEngine> engine_;
   std::unique_ptr<AccessControl> access_;
   std::unique_ptr<PushWorker> push_;
+  std::unique_ptr<EventRankingCache> event_rankings_;
   std::string admin_token_file_;
   ServiceContext context_;
   std::unique_ptr<AccessServiceImpl> accounts_;

@@ -16,6 +16,7 @@
 
 namespace patentmatch {
 
+class EventRankingCache;
 class PushWorker;
 
 struct ServiceContext {
@@ -25,6 +26,8 @@ struct ServiceContext {
   MatchEngine* engine = nullptr;
   AccessControl* access = nullptr;
   PushWorker* push = nullptr;  // precise push (push_worker.h)
+  // Rankings kept between plans of an event (event_planning.h); may be null.
+  EventRankingCache* event_rankings = nullptr;
   // Set when the server begins to shut down: long-lived streams end.
   std::atomic<bool> stopping{false};
 

@@ -10,7 +10,9 @@
 //  (2) creates the event (--slots x --tables), registers every company
 //      (COMPANY_SIDE, its open needs) and holder (HOLDER_SIDE, its
 //      listings), states --wishes wishes and --refusals refusals;
-//  (3) times PlanEvent --repeat times (each plans afresh) and reports the
+//  (3) times PlanEvent --repeat times (each plans afresh; the first ranks
+//      every pair, later ones reuse the rankings kept for the event while
+//      nothing ranking reads has changed) and reports the
 //      RPC's wall clock and the PlanSummary's solve_ms (LEMON solve +
 //      placement) and total_ms (with scoring every need against the event's
 //      listings), meetings, total quality and candidate pairs;
@@ -776,11 +778,15 @@ int Run() {
     agenda = std::move(out);
   }
   const v1::PlanSummary plan = agenda.event().plan();
+  // The first plan ranks every pair; later ones reuse the rankings while
+  // nothing ranking reads has changed (EventRankingCache).
+  const std::vector<double> again(plan_ms.begin() + 1, plan_ms.end());
   std::printf(
-      "  PlanEvent rpc: min %.1f ms, median %.1f ms; total_ms median %.1f; "
-      "solve_ms median %.1f (min %.1f)\n  optimality: %s\n",
-      Min(plan_ms), Median(plan_ms), Median(total_ms), Median(solve_ms),
-      Min(solve_ms), plan.optimality().c_str());
+      "  PlanEvent rpc: first %.1f ms (ranks every pair), again median "
+      "%.1f ms (rankings kept); total_ms first %.1f; solve_ms median %.1f "
+      "(min %.1f)\n  optimality: %s\n",
+      plan_ms[0], again.empty() ? 0.0 : Median(again), total_ms[0],
+      Median(solve_ms), Min(solve_ms), plan.optimality().c_str());
   {
     int wished_met = 0, slots_used = 0;
     std::set<int> slots;
@@ -808,6 +814,17 @@ int Run() {
   // writer lock, so a need submitted meanwhile is not held up by it.
   double write_during_plan_ms = 0;
   {
+    v1::SubmitDemandRequest need;
+    need.mutable_demand()->set_organisation_id(company_id(0));
+    need.mutable_demand()->set_description(needs[0]->text);
+    need.mutable_demand()->set_sample(true);
+    v1::Demand submitted;
+    // A change to the store first, so the plan ranks every pair again
+    // rather than reusing the rankings kept from step 3.
+    if (!Ok(rpc.demands->SubmitDemand(Ctx().get(), need, &submitted),
+            "SubmitDemand before PlanEvent")) {
+      return 1;
+    }
     v1::PlanEventRequest req;
     req.set_event_id(event.id());
     v1::Agenda out;
@@ -819,11 +836,6 @@ int Run() {
       plan_rpc_ms = MsSince(t);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    v1::SubmitDemandRequest need;
-    need.mutable_demand()->set_organisation_id(company_id(0));
-    need.mutable_demand()->set_description(needs[0]->text);
-    need.mutable_demand()->set_sample(true);
-    v1::Demand submitted;
     const auto t = Clock::now();
     grpc::Status s = rpc.demands->SubmitDemand(Ctx().get(), need, &submitted);
     write_during_plan_ms = MsSince(t);
@@ -834,9 +846,12 @@ int Run() {
     }
     std::printf(
         "[3b] SubmitDemand 100 ms into a PlanEvent: %.1f ms (the PlanEvent "
-        "took %.1f ms; %d meetings, quality %.4f)\n",
-        write_during_plan_ms, plan_rpc_ms, out.event().plan().meetings(),
-        out.event().plan().total_quality());
+        "took %.1f ms%s; %d meetings, quality %.4f)\n",
+        write_during_plan_ms, plan_rpc_ms,
+        plan_rpc_ms < 100 + write_during_plan_ms
+            ? ", so it ended before the write: no overlap"
+            : "",
+        out.event().plan().meetings(), out.event().plan().total_quality());
     all_ok &= Report("plan with a write meanwhile", CheckAgenda(out, refused));
     agenda = std::move(out);
     std::fflush(stdout);
@@ -928,15 +943,16 @@ int Run() {
   server.value().reset();
 
   std::printf(
-      "event_companies=%d patents=%zu holders=%d plan_ms_median=%.1f "
-      "solve_ms=%.1f replan_ms_median=%.1f meetings=%d quality=%.4f "
-      "total_ms=%.1f candidate_pairs=%d agenda_ms=%.1f agenda_kb=%.1f "
+      "event_companies=%d patents=%zu holders=%d plan_ms_first=%.1f "
+      "plan_ms_median=%.1f solve_ms=%.1f replan_ms_median=%.1f meetings=%d "
+      "quality=%.4f total_ms=%.1f candidate_pairs=%d agenda_ms=%.1f "
+      "agenda_kb=%.1f "
       "write_during_plan_ms=%.1f setup_s=%.2f push=%d verify=%s\n",
-      n_companies, chosen.size(), n_holders, Median(plan_ms), Median(solve_ms),
-      Median(replan_ms), plan.meetings(), plan.total_quality(),
-      Median(total_ms), plan.candidate_pairs(), Median(agenda_ms),
-      agenda_bytes / 1024.0, write_during_plan_ms, setup_ms / 1000,
-      options.push.enabled ? 1 : 0, all_ok ? "OK" : "FAIL");
+      n_companies, chosen.size(), n_holders, plan_ms[0], Median(plan_ms),
+      Median(solve_ms), Median(replan_ms), plan.meetings(),
+      plan.total_quality(), Median(total_ms), plan.candidate_pairs(),
+      Median(agenda_ms), agenda_bytes / 1024.0, write_during_plan_ms,
+      setup_ms / 1000, options.push.enabled ? 1 : 0, all_ok ? "OK" : "FAIL");
   std::fflush(stdout);
   return all_ok ? 0 : 1;
 }

@@ -877,6 +877,40 @@ TEST_F(EventPlanningTest, WritesDuringPlanningGoOnAndArePlannedWith) {
   }
 }
 
+// Plans keep each need's ranking for the next plan of the event, but only
+// while nothing ranking reads has changed: a listing rewritten since is
+// ranked again.
+TEST_F(EventPlanningTest, AListingChangedSinceTheLastPlanIsRankedAgain) {
+  const std::string id = SetUpEvent(EventSpec("再规划对接会（样例）"));
+  const v1::Agenda first = MustPlan(*admin_, id);
+  ASSERT_NE(FindPair(first, kC1, kH1), nullptr);
+  const v1::Agenda same = MustPlan(*admin_, id);
+  EXPECT_NEAR(same.event().plan().total_quality(),
+              first.event().plan().total_quality(), 1e-9);
+  EXPECT_EQ(same.event().plan().meetings(), first.event().plan().meetings());
+
+  // H1's two cathode listings become machine-tool patents: C1's battery
+  // need has nothing left at the event.
+  for (const char* number : {kL1a, kL1b}) {
+    v1::GetPatentRequest get;
+    get.set_id(number);
+    v1::UpdatePatentRequest update;
+    ASSERT_TRUE(
+        admin_->patents->GetPatent(Ctx().get(), get, update.mutable_listing())
+            .ok());
+    update.mutable_listing()->set_title("一种数控机床主轴锁紧装置");
+    update.mutable_listing()->set_abstract(
+        "数控机床主轴的锁紧装置，结构简单，锁紧可靠。");
+    v1::PatentListing out;
+    grpc::Status s = admin_->patents->UpdatePatent(Ctx().get(), update, &out);
+    ASSERT_TRUE(s.ok()) << Describe(s);
+  }
+  const v1::Agenda after = MustPlan(*admin_, id);
+  ExpectFeasible(after, {{kC4, kH1}});
+  EXPECT_EQ(FindPair(after, kC1, kH1), nullptr)
+      << "planned on the listings' old text";
+}
+
 // ---------------------------------------------------------------------------
 // 2. Agendas and roles
 // ---------------------------------------------------------------------------
