@@ -21,6 +21,16 @@ using storage::EntityKind;
 
 namespace {
 
+// A suggestion not found under an id that is not NEED:PATENT: say what
+// the ids look like.
+absl::Status WithIdHint(const absl::Status& s, absl::string_view id) {
+  if (!absl::IsNotFound(s) || absl::StrContains(id, ':')) return s;
+  return absl::NotFoundError(
+      absl::StrCat(s.message(),
+                   " (suggestion ids are NEED_ID:PATENT_ID, e.g. "
+                   "D000000014:CN215771260U)"));
+}
+
 bool ApprovedOrLater(v1::SuggestionState state) {
   switch (state) {
     case v1::APPROVED:
@@ -298,7 +308,7 @@ grpc::Status ReviewServiceImpl::GetSuggestion(
   if (!s.ok()) return ToGrpcStatus(s);
   v1::Suggestion suggestion;
   s = ctx_->store->Get(EntityKind::kSuggestion, request->id(), &suggestion);
-  if (!s.ok()) return ToGrpcStatus(s);
+  if (!s.ok()) return ToGrpcStatus(WithIdHint(s, request->id()));
   if (!MaySee(caller, suggestion)) {
     return ToGrpcStatus(NotVisible(caller, suggestion));
   }
@@ -324,7 +334,9 @@ grpc::Status ReviewServiceImpl::AdvanceSuggestion(
     absl::MutexLock lock(&ctx_->store->writer_mutex());
     s = ctx_->store->Get(EntityKind::kSuggestion, request->suggestion_id(),
                          &suggestion);
-    if (!s.ok()) return ToGrpcStatus(s);
+    if (!s.ok()) {
+      return ToGrpcStatus(WithIdHint(s, request->suggestion_id()));
+    }
     if (!caller.is_staff() && !MaySee(caller, suggestion)) {
       return ToGrpcStatus(NotVisible(caller, suggestion));
     }

@@ -51,6 +51,10 @@ int Issue(Connection& conn, const Args& args) {
   auto role = ParseEnum(v1::Role_descriptor(), args.Get("role"));
   if (!role.ok()) return UsageFailure(role.status());
   req.set_role(static_cast<v1::Role>(*role));
+  if (req.role() == v1::ORGANISATION_MEMBER && !args.Has("org")) {
+    return UsageFailure(UsageError(
+        "--role=member needs --org=ORG_ID (the organisation it acts for)"));
+  }
   req.set_organisation_id(args.Get("org"));
   for (auto& i : args.GetList("industries")) req.add_industries(i);
   if (absl::Status s =

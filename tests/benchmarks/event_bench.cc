@@ -944,15 +944,16 @@ int Run() {
 
   std::printf(
       "event_companies=%d patents=%zu holders=%d plan_ms_first=%.1f "
-      "plan_ms_median=%.1f solve_ms=%.1f replan_ms_median=%.1f meetings=%d "
-      "quality=%.4f total_ms=%.1f candidate_pairs=%d agenda_ms=%.1f "
-      "agenda_kb=%.1f "
+      "plan_ms_again_median=%.1f solve_ms=%.1f replan_ms_median=%.1f "
+      "meetings=%d quality=%.4f total_ms_first=%.1f candidate_pairs=%d "
+      "agenda_ms=%.1f agenda_kb=%.1f "
       "write_during_plan_ms=%.1f setup_s=%.2f push=%d verify=%s\n",
-      n_companies, chosen.size(), n_holders, plan_ms[0], Median(plan_ms),
-      Median(solve_ms), Median(replan_ms), plan.meetings(),
-      plan.total_quality(), Median(total_ms), plan.candidate_pairs(),
-      Median(agenda_ms), agenda_bytes / 1024.0, write_during_plan_ms,
-      setup_ms / 1000, options.push.enabled ? 1 : 0, all_ok ? "OK" : "FAIL");
+      n_companies, chosen.size(), n_holders, plan_ms[0],
+      again.empty() ? 0.0 : Median(again), Median(solve_ms), Median(replan_ms),
+      plan.meetings(), plan.total_quality(), total_ms[0],
+      plan.candidate_pairs(), Median(agenda_ms), agenda_bytes / 1024.0,
+      write_during_plan_ms, setup_ms / 1000, options.push.enabled ? 1 : 0,
+      all_ok ? "OK" : "FAIL");
   std::fflush(stdout);
   return all_ok ? 0 : 1;
 }

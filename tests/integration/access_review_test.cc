@@ -1045,6 +1045,19 @@ TEST_F(ReviewWorkflowTest, IllegalTransitionsFailNamingTheCurrentState) {
   s = Advance(comm, ContactedReq(id));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
+  // An id not of the NEED:PATENT form is not found, and told what ids are.
+  std::string mistyped = id;
+  std::replace(mistyped.begin(), mistyped.end(), ':', '-');
+  s = Advance(comm, ClaimReq(mistyped));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "NEED_ID:PATENT_ID"))
+      << s.error_message();
+  v1::Suggestion none;
+  s = GetSuggestion(comm, mistyped, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "NEED_ID:PATENT_ID"))
+      << s.error_message();
+
   // Members cannot review; the out-of-scope commissioner cannot claim.
   s = Advance(*member_a_.client, ClaimReq(id));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
